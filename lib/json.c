@@ -1,0 +1,756 @@
+/* SPDX-License-Identifier: MIT */
+/* json.c -- JSON scanner and emitter (see json.h).
+ *
+ * The scanner is a recursive-descent validator over the bytes of a line
+ * that remembers only the top-level fields. Depth is bounded by
+ * MKT_JSON_MAX_DEPTH, so recursion is bounded too. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+/* ---- scanner ---- */
+
+struct scan {
+	const char *s;
+	size_t len, pos;
+	char *err;
+	size_t errsize;
+	int failed;
+};
+
+/* byte classes inside strings: 0 plain, 1 quote, 2 backslash, 3 control, 4 non-ASCII */
+static const unsigned char str_class[256] = {
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+};
+
+static int fail(struct scan *sc, const char *what)
+{
+	if (!sc->failed) {
+		sc->failed = 1;
+		if (sc->pos >= sc->len)
+			snprintf(sc->err, sc->errsize, "column %zu: %s (line ends)",
+			    sc->pos + 1, what);
+		else
+			snprintf(sc->err, sc->errsize, "column %zu: %s", sc->pos + 1,
+			    what);
+	}
+	return -1;
+}
+
+static inline void skip_ws(struct scan *sc)
+{
+	while (sc->pos < sc->len) {
+		char c = sc->s[sc->pos];
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+			break;
+		sc->pos++;
+	}
+}
+
+/* Length of the well-formed UTF-8 sequence at p (n bytes left), or 0. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		return (n >= 2 && (p[1] & 0xC0) == 0x80) ? 2 : 0;
+	if (c >= 0xE0 && c <= 0xEF) {
+		unsigned char lo = 0x80, hi = 0xBF;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+		if (n < 3 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80)
+			return 0;
+		return 3;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		unsigned char lo = 0x80, hi = 0xBF;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+		if (n < 4 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80 ||
+		    (p[3] & 0xC0) != 0x80)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+static inline int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* At an opening quote; leaves pos after the closing quote. *esc is set
+ * when the body has escapes. */
+static int scan_string(struct scan *sc, int *esc)
+{
+	const unsigned char *s = (const unsigned char *)sc->s;
+	size_t i = sc->pos + 1, n = sc->len;
+
+	*esc = 0;
+	for (;;) {
+		while (i < n && str_class[s[i]] == 0)
+			i++;
+		if (i >= n) {
+			sc->pos = i;
+			return fail(sc, "unterminated string");
+		}
+		switch (str_class[s[i]]) {
+		case 1:
+			sc->pos = i + 1;
+			return 0;
+		case 2:
+			*esc = 1;
+			if (i + 1 >= n) {
+				sc->pos = i + 1;
+				return fail(sc, "unterminated string");
+			}
+			switch (s[i + 1]) {
+			case '"': case '\\': case '/': case 'b': case 'f':
+			case 'n': case 'r': case 't':
+				i += 2;
+				break;
+			case 'u':
+				if (i + 6 > n || hexval(s[i + 2]) < 0 || hexval(s[i + 3]) < 0 ||
+				    hexval(s[i + 4]) < 0 || hexval(s[i + 5]) < 0) {
+					sc->pos = i;
+					return fail(sc, "bad \\u escape in string");
+				}
+				i += 6;
+				break;
+			default:
+				sc->pos = i;
+				return fail(sc, "bad escape in string");
+			}
+			break;
+		case 3:
+			sc->pos = i;
+			return fail(sc, "control character in string");
+		case 4: {
+			size_t k = utf8_seq(s + i, n - i);
+			if (k == 0) {
+				sc->pos = i;
+				return fail(sc, "invalid UTF-8 in string");
+			}
+			i += k;
+			break;
+		}
+		}
+	}
+}
+
+static int scan_number(struct scan *sc)
+{
+	const char *s = sc->s;
+	size_t i = sc->pos, n = sc->len;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i >= n || s[i] < '0' || s[i] > '9') {
+		sc->pos = i;
+		return fail(sc, "bad number");
+	}
+	if (s[i] == '0')
+		i++;
+	else
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	if (i < n && s[i] == '.') {
+		i++;
+		if (i >= n || s[i] < '0' || s[i] > '9') {
+			sc->pos = i;
+			return fail(sc, "bad number: digit expected after '.'");
+		}
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i >= n || s[i] < '0' || s[i] > '9') {
+			sc->pos = i;
+			return fail(sc, "bad number: digit expected in exponent");
+		}
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	sc->pos = i;
+	return 0;
+}
+
+static int scan_literal(struct scan *sc, const char *lit, size_t l)
+{
+	if (sc->len - sc->pos < l || memcmp(sc->s + sc->pos, lit, l) != 0)
+		return fail(sc, "unexpected character");
+	sc->pos += l;
+	return 0;
+}
+
+static int scan_value(struct scan *sc, int depth, int *type, int *esc);
+
+static int scan_container(struct scan *sc, int depth, int is_obj)
+{
+	int t, e;
+	char close = is_obj ? '}' : ']';
+
+	if (depth > MKT_JSON_MAX_DEPTH)
+		return fail(sc, "nested too deeply");
+	sc->pos++; /* '{' or '[' */
+	skip_ws(sc);
+	if (sc->pos < sc->len && sc->s[sc->pos] == close) {
+		sc->pos++;
+		return 0;
+	}
+	for (;;) {
+		if (is_obj) {
+			if (sc->pos >= sc->len || sc->s[sc->pos] != '"')
+				return fail(sc, "expected a string key");
+			if (scan_string(sc, &e) < 0)
+				return -1;
+			skip_ws(sc);
+			if (sc->pos >= sc->len || sc->s[sc->pos] != ':')
+				return fail(sc, "expected ':' after key");
+			sc->pos++;
+			skip_ws(sc);
+		}
+		if (scan_value(sc, depth, &t, &e) < 0)
+			return -1;
+		skip_ws(sc);
+		if (sc->pos < sc->len && sc->s[sc->pos] == ',') {
+			sc->pos++;
+			skip_ws(sc);
+			continue;
+		}
+		if (sc->pos < sc->len && sc->s[sc->pos] == close) {
+			sc->pos++;
+			return 0;
+		}
+		return fail(sc, is_obj ? "expected ',' or '}'" : "expected ',' or ']'");
+	}
+}
+
+/* At the first byte of a value (white space already skipped). */
+static int scan_value(struct scan *sc, int depth, int *type, int *esc)
+{
+	*esc = 0;
+	if (sc->pos >= sc->len)
+		return fail(sc, "value expected");
+	switch (sc->s[sc->pos]) {
+	case '"':
+		*type = MKT_JSTR;
+		return scan_string(sc, esc);
+	case '{':
+		*type = MKT_JOBJ;
+		return scan_container(sc, depth + 1, 1);
+	case '[':
+		*type = MKT_JARR;
+		return scan_container(sc, depth + 1, 0);
+	case 't':
+		*type = MKT_JTRUE;
+		return scan_literal(sc, "true", 4);
+	case 'f':
+		*type = MKT_JFALSE;
+		return scan_literal(sc, "false", 5);
+	case 'n':
+		*type = MKT_JNULL;
+		return scan_literal(sc, "null", 4);
+	case '-': case '0': case '1': case '2': case '3': case '4':
+	case '5': case '6': case '7': case '8': case '9':
+		*type = MKT_JNUM;
+		return scan_number(sc);
+	default:
+		return fail(sc, "unexpected character");
+	}
+}
+
+static int add_field(struct mkt_jobj *o, struct mkt_jfield *f)
+{
+	if (o->n == o->cap) {
+		size_t cap = o->cap ? o->cap * 2 : 32;
+		struct mkt_jfield *nf = realloc(o->f, cap * sizeof(*nf));
+		if (nf == NULL)
+			return -1;
+		o->f = nf;
+		o->cap = cap;
+	}
+	o->f[o->n++] = *f;
+	return 0;
+}
+
+int mkt_json_scan(struct mkt_jobj *o, const char *s, size_t len,
+    char *errstr, size_t errsize)
+{
+	struct scan sc = { s, len, 0, errstr, errsize, 0 };
+	struct mkt_jfield f;
+	size_t start;
+	int t, e;
+
+	o->n = 0;
+	skip_ws(&sc);
+	if (sc.pos >= len)
+		return fail(&sc, "empty line, expected a JSON object");
+	if (s[sc.pos] != '{')
+		return fail(&sc, "not a JSON object");
+	sc.pos++;
+	skip_ws(&sc);
+	if (sc.pos < len && s[sc.pos] == '}') {
+		sc.pos++;
+		goto tail;
+	}
+	for (;;) {
+		if (sc.pos >= len || s[sc.pos] != '"')
+			return fail(&sc, "expected a string key");
+		start = sc.pos;
+		if (scan_string(&sc, &e) < 0)
+			return -1;
+		f.key = s + start + 1;
+		f.klen = (uint32_t)(sc.pos - start - 2);
+		f.kesc = (uint8_t)e;
+		skip_ws(&sc);
+		if (sc.pos >= len || s[sc.pos] != ':')
+			return fail(&sc, "expected ':' after key");
+		sc.pos++;
+		skip_ws(&sc);
+		start = sc.pos;
+		if (scan_value(&sc, 1, &t, &e) < 0)
+			return -1;
+		f.type = (uint8_t)t;
+		f.vesc = (uint8_t)e;
+		if (t == MKT_JSTR) {
+			f.val = s + start + 1;
+			f.vlen = (uint32_t)(sc.pos - start - 2);
+		} else {
+			f.val = s + start;
+			f.vlen = (uint32_t)(sc.pos - start);
+		}
+		if (add_field(o, &f) < 0)
+			return fail(&sc, "out of memory");
+		skip_ws(&sc);
+		if (sc.pos < len && s[sc.pos] == ',') {
+			sc.pos++;
+			skip_ws(&sc);
+			continue;
+		}
+		if (sc.pos < len && s[sc.pos] == '}') {
+			sc.pos++;
+			break;
+		}
+		return fail(&sc, "expected ',' or '}'");
+	}
+tail:
+	skip_ws(&sc);
+	if (sc.pos != len)
+		return fail(&sc, "trailing characters after the object");
+	return 0;
+}
+
+int mkt_json_validate(const char *s, size_t len, char *errstr, size_t errsize)
+{
+	struct scan sc = { s, len, 0, errstr, errsize, 0 };
+	int t, e;
+
+	skip_ws(&sc);
+	if (scan_value(&sc, 0, &t, &e) < 0)
+		return -1;
+	skip_ws(&sc);
+	if (sc.pos != len)
+		return fail(&sc, "trailing characters after the value");
+	return t;
+}
+
+const struct mkt_jfield *mkt_jobj_get(struct mkt_jobj *o, const char *key,
+    size_t klen)
+{
+	size_t i = o->n;
+
+	while (i-- > 0) {
+		const struct mkt_jfield *f = &o->f[i];
+		if (!f->kesc) {
+			if (f->klen == klen && memcmp(f->key, key, klen) == 0)
+				return f;
+		} else {
+			mkt_buf_reset(&o->tmp);
+			if (mkt_json_unescape(f->key, f->klen, &o->tmp) == 0 &&
+			    o->tmp.len == klen && memcmp(o->tmp.p, key, klen) == 0)
+				return f;
+		}
+	}
+	return NULL;
+}
+
+void mkt_jobj_free(struct mkt_jobj *o)
+{
+	free(o->f);
+	o->f = NULL;
+	o->n = o->cap = 0;
+	mkt_buf_free(&o->tmp);
+}
+
+/* ---- numbers ---- */
+
+static const double pow10_exact[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+int mkt_json_parse_number(const char *s, size_t len, double *out)
+{
+	struct scan sc = { s, len, 0, NULL, 0, 1 };
+	uint64_t m = 0;
+	int digits = 0, exp10 = 0, neg = 0, eneg = 0, e = 0;
+	size_t i = 0;
+	char tmp[64], *end;
+
+	if (len == 0 || scan_number(&sc) < 0 || sc.pos != len)
+		return -1;
+	/* Fast path (Clinger): at most 19 significant digits, mantissa exact
+	 * in a double and a power of ten exact in a double. */
+	if (s[i] == '-') {
+		neg = 1;
+		i++;
+	}
+	while (i < len && s[i] >= '0' && s[i] <= '9') {
+		if (digits < 19) {
+			m = m * 10 + (uint64_t)(s[i] - '0');
+			if (m)
+				digits++;
+		} else
+			goto slow;
+		i++;
+	}
+	if (i < len && s[i] == '.') {
+		i++;
+		while (i < len && s[i] >= '0' && s[i] <= '9') {
+			if (digits >= 19)
+				goto slow;
+			m = m * 10 + (uint64_t)(s[i] - '0');
+			if (m)
+				digits++;
+			exp10--;
+			i++;
+		}
+	}
+	if (i < len) { /* exponent */
+		i++;
+		if (s[i] == '+' || s[i] == '-')
+			eneg = s[i++] == '-';
+		while (i < len) {
+			if (e > 10000)
+				goto slow;
+			e = e * 10 + (s[i++] - '0');
+		}
+		exp10 += eneg ? -e : e;
+	}
+	if (m < (1ULL << 53) && exp10 >= -22 && exp10 <= 22) {
+		double d = (double)m;
+		d = exp10 < 0 ? d / pow10_exact[-exp10] : d * pow10_exact[exp10];
+		*out = neg ? -d : d;
+		return 0;
+	}
+slow:
+	if (len < sizeof(tmp)) {
+		memcpy(tmp, s, len);
+		tmp[len] = '\0';
+		*out = strtod(tmp, &end);
+	} else {
+		char *big = malloc(len + 1);
+		if (big == NULL)
+			return -1;
+		memcpy(big, s, len);
+		big[len] = '\0';
+		*out = strtod(big, &end);
+		free(big);
+	}
+	return 0;
+}
+
+int mkt_jfield_double(const struct mkt_jfield *f, int strings_ok, double *out)
+{
+	if (f->type == MKT_JNUM)
+		return mkt_json_parse_number(f->val, f->vlen, out);
+	if (strings_ok && f->type == MKT_JSTR && !f->vesc)
+		return mkt_json_parse_number(f->val, f->vlen, out);
+	return -1;
+}
+
+int mkt_jfield_int64(const struct mkt_jfield *f, int64_t *out)
+{
+	const char *s = f->val;
+	size_t i = 0, n = f->vlen;
+	uint64_t v = 0;
+	int neg = 0;
+	double d;
+
+	if (f->type != MKT_JNUM)
+		return -1;
+	if (s[0] == '-') {
+		neg = 1;
+		i++;
+	}
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			goto dbl;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (i == n) {
+		if (neg ? v > (uint64_t)INT64_MAX + 1 : v > (uint64_t)INT64_MAX)
+			return -1;
+		*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+		return 0;
+	}
+dbl:
+	if (mkt_json_parse_number(s, n, &d) < 0 || d != floor(d) ||
+	    d < -9223372036854775808.0 || d >= 9223372036854775808.0)
+		return -1;
+	*out = (int64_t)d;
+	return 0;
+}
+
+/* ---- strings ---- */
+
+static void put_utf8(struct mkt_buf *b, unsigned cp)
+{
+	char u[4];
+
+	if (cp < 0x80) {
+		mkt_buf_addc(b, (char)cp);
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xC0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3F));
+		mkt_buf_add(b, u, 2);
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xE0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[2] = (char)(0x80 | (cp & 0x3F));
+		mkt_buf_add(b, u, 3);
+	} else {
+		u[0] = (char)(0xF0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[3] = (char)(0x80 | (cp & 0x3F));
+		mkt_buf_add(b, u, 4);
+	}
+}
+
+static unsigned hex4(const char *p)
+{
+	return (unsigned)(hexval(p[0]) << 12 | hexval(p[1]) << 8 |
+	    hexval(p[2]) << 4 | hexval(p[3]));
+}
+
+int mkt_json_unescape(const char *s, size_t len, struct mkt_buf *out)
+{
+	size_t i = 0, run;
+
+	while (i < len) {
+		run = i;
+		while (i < len && s[i] != '\\')
+			i++;
+		mkt_buf_add(out, s + run, i - run);
+		if (i >= len)
+			break;
+		if (i + 1 >= len)
+			return -1;
+		switch (s[i + 1]) {
+		case '"': mkt_buf_addc(out, '"'); i += 2; break;
+		case '\\': mkt_buf_addc(out, '\\'); i += 2; break;
+		case '/': mkt_buf_addc(out, '/'); i += 2; break;
+		case 'b': mkt_buf_addc(out, '\b'); i += 2; break;
+		case 'f': mkt_buf_addc(out, '\f'); i += 2; break;
+		case 'n': mkt_buf_addc(out, '\n'); i += 2; break;
+		case 'r': mkt_buf_addc(out, '\r'); i += 2; break;
+		case 't': mkt_buf_addc(out, '\t'); i += 2; break;
+		case 'u': {
+			unsigned cp, lo;
+			if (i + 6 > len)
+				return -1;
+			cp = hex4(s + i + 2);
+			i += 6;
+			if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 <= len &&
+			    s[i] == '\\' && s[i + 1] == 'u' &&
+			    (lo = hex4(s + i + 2)) >= 0xDC00 && lo <= 0xDFFF) {
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				i += 6;
+			} else if (cp >= 0xD800 && cp <= 0xDFFF) {
+				cp = 0xFFFD;
+			}
+			put_utf8(out, cp);
+			break;
+		}
+		default:
+			return -1;
+		}
+	}
+	return out->oom ? -1 : 0;
+}
+
+int mkt_jfield_string(const struct mkt_jfield *f, struct mkt_buf *tmp,
+    const char **s, size_t *len)
+{
+	if (f->type != MKT_JSTR)
+		return -1;
+	if (!f->vesc) {
+		*s = f->val;
+		*len = f->vlen;
+		return 0;
+	}
+	mkt_buf_reset(tmp);
+	if (mkt_json_unescape(f->val, f->vlen, tmp) < 0)
+		return -1;
+	*s = tmp->p;
+	*len = tmp->len;
+	return 0;
+}
+
+/* ---- emitter ---- */
+
+int mkt_json_str(struct mkt_buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, run;
+
+	if (mkt_buf_reserve(b, len + 2) < 0)
+		return -1;
+	mkt_buf_addc(b, '"');
+	while (i < len) {
+		run = i;
+		while (i < len && str_class[u[i]] == 0)
+			i++;
+		mkt_buf_add(b, s + run, i - run);
+		if (i >= len)
+			break;
+		switch (str_class[u[i]]) {
+		case 1:
+			mkt_buf_add(b, "\\\"", 2);
+			i++;
+			break;
+		case 2:
+			mkt_buf_add(b, "\\\\", 2);
+			i++;
+			break;
+		case 3: {
+			char e[6] = { '\\', 'u', '0', '0', hex[u[i] >> 4], hex[u[i] & 15] };
+			switch (u[i]) {
+			case '\n': mkt_buf_add(b, "\\n", 2); break;
+			case '\t': mkt_buf_add(b, "\\t", 2); break;
+			case '\r': mkt_buf_add(b, "\\r", 2); break;
+			case '\b': mkt_buf_add(b, "\\b", 2); break;
+			case '\f': mkt_buf_add(b, "\\f", 2); break;
+			default: mkt_buf_add(b, e, 6); break;
+			}
+			i++;
+			break;
+		}
+		case 4: {
+			size_t k = utf8_seq(u + i, len - i);
+			if (k == 0) {
+				mkt_buf_add(b, "\xEF\xBF\xBD", 3);
+				i++;
+			} else {
+				mkt_buf_add(b, s + i, k);
+				i += k;
+			}
+			break;
+		}
+		}
+	}
+	return mkt_buf_addc(b, '"');
+}
+
+int mkt_json_int(struct mkt_buf *b, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	return mkt_buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+int mkt_json_num(struct mkt_buf *b, double d)
+{
+	char tmp[40];
+	int prec, n = 0;
+
+	if (isnan(d) || isinf(d))
+		return mkt_buf_add(b, "null", 4);
+	if (d == floor(d) && fabs(d) < 1e15) {
+		if (d == 0 && signbit(d))
+			return mkt_buf_add(b, "-0", 2);
+		return mkt_json_int(b, (int64_t)d);
+	}
+	for (prec = 15; prec <= 17; prec++) {
+		n = snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
+		if (prec == 17 || strtod(tmp, NULL) == d)
+			break;
+	}
+	return mkt_buf_add(b, tmp, (size_t)n);
+}
+
+int mkt_json_sep(struct mkt_buf *b)
+{
+	if (b->len > 0 && b->p[b->len - 1] != '{' && b->p[b->len - 1] != '[')
+		return mkt_buf_addc(b, ',');
+	return 0;
+}
+
+int mkt_json_keyn(struct mkt_buf *b, const char *key, size_t klen)
+{
+	mkt_json_sep(b);
+	mkt_json_str(b, key, klen);
+	return mkt_buf_addc(b, ':');
+}
+
+int mkt_json_key(struct mkt_buf *b, const char *key)
+{
+	return mkt_json_keyn(b, key, strlen(key));
+}
+
+int mkt_json_reopen(struct mkt_buf *b, const char *s, size_t len)
+{
+	while (len > 0 && s[len - 1] != '}')
+		len--;
+	if (len == 0)
+		return -1;
+	len--;
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
+	    s[len - 1] == '\n' || s[len - 1] == '\r'))
+		len--;
+	return mkt_buf_add(b, s, len);
+}
