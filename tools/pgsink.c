@@ -1,0 +1,1375 @@
+/* SPDX-License-Identifier: MIT */
+/* pgsink.c -- NDJSON records into a PostgreSQL table, by COPY in batches
+ *
+ * Each input line is a JSON object whose fields name columns of one table.
+ * The column types are read from the catalog once; each record is turned
+ * into a row of COPY text data (values converted for their column: epoch
+ * numbers and RFC 3339 strings to timestamps, objects and arrays to jsonb)
+ * and streamed to the server while input keeps coming. A batch is one
+ * transaction, committed when it holds --batch rows or --linger has
+ * passed since its first row, whichever comes first, at end of input and
+ * on SIGINT/SIGTERM. With --key the rows go through a temporary table and
+ * INSERT ... ON CONFLICT DO UPDATE, so a replay leaves the table as it
+ * was. The lines of a batch are kept until it commits: a lost connection
+ * is retried from the start of the batch, and rows the server rejects are
+ * isolated by bisection and written to --reject while the others commit.
+ * pgsink writes nothing to stdout. */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "io.h"
+#include "json.h"
+#include "map.h"
+#include "timeutil.h"
+
+#define STAGE "pg_temp.pgsink_stage"
+#define SEQCOL "\"pgsink seq\""
+#define PUSH_CHUNK (512 * 1024)
+#define NAME_MAX_BYTES 63 /* NAMEDATALEN - 1 */
+
+static struct settings {
+	const char *table;
+	const char *keys;        /* comma list, or NULL for append mode */
+	const char *dsn;         /* --dsn, else DATABASE_URL, else libpq env */
+	const char *reject;      /* --reject FILE */
+	const char *timescale;   /* time column for a hypertable */
+	const char *times;       /* comma list of timestamptz columns (--create) */
+	const char *extra;       /* jsonb column for unknown fields */
+	const char *schema;      /* SQL file run once at start */
+	int create;
+	int strict;
+	int allow_empty;
+	long long batch;
+	int64_t linger_ns;
+	int64_t retry_ns;
+	enum mkt_tunit unit;
+} opt = {
+	.batch = 10000,
+	.linger_ns = 200 * 1000000LL,
+	.retry_ns = 60 * 1000000000LL,
+	.unit = MKT_TU_MS,
+};
+
+enum kind { K_OTHER, K_INT, K_BOOL, K_JSON, K_TIME };
+
+struct column {
+	char *name;
+	char *qname;    /* quoted identifier */
+	int kind;       /* enum kind */
+};
+
+/* One buffered line of the open batch. */
+struct line {
+	size_t raw_off, copy_off;
+	uint32_t raw_len, copy_len;
+	uint64_t lineno;
+};
+
+/* Outcome of a database step. */
+enum { DB_OK = 0, DB_CONN, DB_ROW, DB_FATAL };
+
+static struct sink {
+	PGconn *conn;
+	char *schema_name, *table_name;
+	struct mkt_buf qtable;          /* "schema"."table" */
+	struct column *col;
+	size_t ncol, nw;                /* columns; 64-bit words per mask */
+	struct mkt_map colmap;          /* name -> index + 1 */
+	int *keycol;
+	size_t nkey;
+	int extra_col;                  /* index, or -1 */
+
+	/* the open batch */
+	struct mkt_buf raw, copy;
+	struct line *ln;
+	uint64_t *masks;                /* nw words per line */
+	size_t n, cap;
+	int64_t deadline;               /* monotonic ns by which it commits */
+
+	/* streaming state of the open batch */
+	int in_tx, in_copy, stream_err;
+	size_t run_first;               /* first line of the COPY in progress */
+	size_t pushed;                  /* bytes of copy already sent */
+
+	/* per-line scratch */
+	const struct mkt_jfield **vals;
+	uint64_t *mask;
+	struct mkt_jobj obj;
+	struct mkt_buf tmp, extra, sql, rej;
+
+	/* last database error */
+	char errmsg[1024];
+	char sqlstate[6];
+
+	FILE *rejf;
+	uint64_t rows, batches, rejected, reconnects, lines;
+} S = { .extra_col = -1 };
+
+static const char *src_name = "stdin";
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: pgsink -t table [-k col,...] [-c] [-n rows] [-l linger] [-r file]\n"
+	    "              [--timescale col] [--time col,...] [--extra col] [--dsn dsn]\n"
+	    "              [--epoch-unit s|ms|us|ns] [--schema file] [--retry-timeout dur]\n"
+	    "              [--allow-empty] [--strict] [-qv] [-hV]\n"
+	    "  -t, --table T          target table, optionally schema.table\n"
+	    "  -k, --key COLS         upsert on these columns (a unique key)\n"
+	    "  -c, --create           create the table from the first record if missing\n"
+	    "  -n, --batch N          rows per transaction (10000)\n"
+	    "  -l, --linger DUR       commit an open batch after this long (200ms;\n"
+	    "                         a bare number is milliseconds)\n"
+	    "  -r, --reject FILE      append rejected records with the error here\n"
+	    "      --timescale COL    with --create: hypertable on COL if TimescaleDB\n"
+	    "      --time COLS        with --create: these columns are timestamptz\n"
+	    "      --extra COL        put unknown fields into this jsonb column\n"
+	    "      --dsn DSN          connection string or URI (else DATABASE_URL,\n"
+	    "                         else PGHOST, PGDATABASE, ...)\n"
+	    "      --epoch-unit U     unit of epoch numbers for timestamps (ms)\n"
+	    "      --schema FILE      run this SQL file once before starting\n"
+	    "      --retry-timeout D  give up reconnecting after this long (60s)\n"
+	    "      --allow-empty      empty input is not an error\n"
+	    "      --strict           stop at the first bad or rejected record\n"
+	    "  -q, --quiet            no warnings about single records\n"
+	    "  -v, --verbose          connection and statistics on stderr\n"
+	    "  -h, --help             this help\n"
+	    "  -V, --version          version\n");
+}
+
+/* ---- small helpers ---- */
+
+/* Append name as a quoted SQL identifier: "name" with " doubled. */
+static void qident(struct mkt_buf *b, const char *name, size_t len)
+{
+	mkt_buf_addc(b, '"');
+	for (size_t i = 0; i < len; i++) {
+		if (name[i] == '"')
+			mkt_buf_addc(b, '"');
+		mkt_buf_addc(b, name[i]);
+	}
+	mkt_buf_addc(b, '"');
+}
+
+/* Append s[0..n) escaped for COPY text format: backslash, tab, newline
+ * and carriage return become two-character escapes; all else is literal. */
+static int copy_esc(struct mkt_buf *b, const char *s, size_t n)
+{
+	char *o;
+
+	if (mkt_buf_reserve(b, 2 * n) < 0)
+		return -1;
+	o = b->p + b->len;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		switch (c) {
+		case '\\': *o++ = '\\'; *o++ = '\\'; break;
+		case '\t': *o++ = '\\'; *o++ = 't'; break;
+		case '\n': *o++ = '\\'; *o++ = 'n'; break;
+		case '\r': *o++ = '\\'; *o++ = 'r'; break;
+		default: *o++ = c;
+		}
+	}
+	b->len = (size_t)(o - b->p);
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+/* Split --table into schema and table name. Each part is either bare
+ * (taken literally, case kept) or double-quoted with "" for a quote.
+ * Returns 0, or -1 if the text is not one or two such parts. */
+static int parse_table(const char *s, char **schema, char **table)
+{
+	char *part[2] = { NULL, NULL };
+	int np = 0;
+
+	for (;;) {
+		struct mkt_buf b = MKT_BUF_INIT;
+		if (np == 2)
+			goto bad;
+		if (*s == '"') {
+			s++;
+			for (;;) {
+				if (*s == '\0')
+					goto badb;
+				if (*s == '"') {
+					if (s[1] != '"')
+						break;
+					s++;
+				}
+				mkt_buf_addc(&b, *s++);
+			}
+			s++;
+		} else {
+			while (*s && *s != '.' && *s != '"')
+				mkt_buf_addc(&b, *s++);
+		}
+		if (b.len == 0 || b.len > NAME_MAX_BYTES)
+			goto badb;
+		part[np++] = b.p;
+		if (*s == '\0')
+			break;
+		if (*s != '.')
+			goto bad;
+		s++;
+		continue;
+badb:
+		mkt_buf_free(&b);
+		goto bad;
+	}
+	if (np == 2) {
+		*schema = part[0];
+		*table = part[1];
+	} else {
+		*schema = NULL;
+		*table = part[0];
+	}
+	return 0;
+bad:
+	free(part[0]);
+	free(part[1]);
+	return -1;
+}
+
+/* ---- database errors ---- */
+
+/* Record the error of res (or of the connection when res is NULL) in
+ * S.errmsg / S.sqlstate and say what kind it is: DB_CONN for a lost
+ * connection, a server shutting down or a serialization failure (retry
+ * the batch), DB_ROW for data errors a single row can cause (bisect),
+ * DB_FATAL for the rest (wrong table, permissions, ...). */
+static int db_error(PGresult *res)
+{
+	const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *det = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+	size_t n;
+
+	if (msg)
+		snprintf(S.errmsg, sizeof(S.errmsg), "%s%s%s%s", msg,
+		    det ? " (" : "", det ? det : "", det ? ")" : "");
+	else
+		snprintf(S.errmsg, sizeof(S.errmsg), "%s",
+		    S.conn ? PQerrorMessage(S.conn) : "no connection");
+	n = strlen(S.errmsg);
+	while (n > 0 && (S.errmsg[n - 1] == '\n' || S.errmsg[n - 1] == ' '))
+		S.errmsg[--n] = '\0';
+	snprintf(S.sqlstate, sizeof(S.sqlstate), "%s", st ? st : "");
+	if (S.conn == NULL || PQstatus(S.conn) == CONNECTION_BAD || st == NULL)
+		return DB_CONN;
+	if (strncmp(st, "08", 2) == 0 || strcmp(st, "57P01") == 0 ||
+	    strcmp(st, "57P02") == 0 || strcmp(st, "57P03") == 0 ||
+	    strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0)
+		return DB_CONN;
+	if (strncmp(st, "22", 2) == 0 || strncmp(st, "23", 2) == 0 ||
+	    strncmp(st, "54", 2) == 0 || strncmp(st, "P0", 2) == 0 ||
+	    strcmp(st, "42804") == 0)
+		return DB_ROW;
+	return DB_FATAL;
+}
+
+/* Run sql and expect a result of status want; DB_OK or an error kind. */
+static int db_exec(const char *sql, ExecStatusType want)
+{
+	PGresult *res = PQexec(S.conn, sql);
+	int rc = DB_OK;
+
+	if (res == NULL || PQresultStatus(res) != want)
+		rc = db_error(res);
+	PQclear(res);
+	return rc;
+}
+
+/* ---- connection and catalog ---- */
+
+/* Open a connection (S.conn, possibly bad). The DSN goes in as dbname
+ * with expansion, so a conninfo string or a URI work; without one libpq
+ * takes PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD... itself. */
+static void db_open(void)
+{
+	const char *kw[] = { "dbname", "client_encoding", "fallback_application_name", NULL };
+	const char *val[] = { opt.dsn, "UTF8", "pgsink", NULL };
+
+	S.conn = PQconnectdbParams(kw, val, 1);
+}
+
+/* Read the table's columns from the catalog into S.col. Returns 1 if
+ * the table exists, 0 if not, -1 on error (S.errmsg). */
+static int load_columns(void)
+{
+	const char *sql =
+	    "SELECT a.attname, a.atttypid::int8, t.typcategory::text"
+	    " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+	    " WHERE a.attrelid = to_regclass($1) AND a.attnum > 0"
+	    " AND NOT a.attisdropped AND a.attgenerated = ''"
+	    " ORDER BY a.attnum";
+	const char *param[1] = { S.qtable.p };
+	PGresult *res = PQexecParams(S.conn, sql, 1, NULL, param, NULL, NULL, 0);
+	int nrow;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		db_error(res);
+		PQclear(res);
+		return -1;
+	}
+	nrow = PQntuples(res);
+	if (nrow == 0) {
+		PQclear(res);
+		return 0;
+	}
+	S.ncol = (size_t)nrow;
+	S.nw = (S.ncol + 63) / 64;
+	S.col = calloc(S.ncol, sizeof(*S.col));
+	S.vals = calloc(S.ncol, sizeof(*S.vals));
+	S.mask = calloc(S.nw, sizeof(*S.mask));
+	if (!S.col || !S.vals || !S.mask)
+		err(1, "out of memory");
+	for (int i = 0; i < nrow; i++) {
+		struct column *c = &S.col[i];
+		const char *name = PQgetvalue(res, i, 0);
+		long oid = atol(PQgetvalue(res, i, 1));
+		const char *cat = PQgetvalue(res, i, 2);
+		struct mkt_buf q = MKT_BUF_INIT;
+		int isnew;
+		void **slot;
+
+		c->name = strdup(name);
+		qident(&q, name, strlen(name));
+		c->qname = q.p;
+		switch (oid) {
+		case 16: c->kind = K_BOOL; break;
+		case 20: case 21: case 23: c->kind = K_INT; break;
+		case 114: case 3802: c->kind = K_JSON; break;
+		case 1082: case 1114: case 1184: c->kind = K_TIME; break;
+		default: c->kind = (cat[0] == 'D') ? K_TIME : K_OTHER;
+		}
+		slot = mkt_map_put(&S.colmap, name, strlen(name), &isnew);
+		if (!c->name || !c->qname || !slot)
+			err(1, "out of memory");
+		*slot = (void *)(intptr_t)(i + 1);
+	}
+	PQclear(res);
+	return 1;
+}
+
+static int col_index(const char *name, size_t len)
+{
+	void **slot = mkt_map_get(&S.colmap, name, len);
+	return slot ? (int)(intptr_t)*slot - 1 : -1;
+}
+
+/* Resolve --key and --extra against the columns just loaded. Exits on
+ * a name that is not a column. */
+static void resolve_names(void)
+{
+	if (opt.keys) {
+		const char *s = opt.keys;
+		S.nkey = 0;
+		free(S.keycol);
+		S.keycol = calloc(strlen(s) + 1, sizeof(int));
+		if (!S.keycol)
+			err(1, "out of memory");
+		while (*s) {
+			size_t l = strcspn(s, ",");
+			int i = col_index(s, l);
+			if (i < 0)
+				errx(1, "key column \"%.*s\" is not a column of %s", (int)l, s, opt.table);
+			S.keycol[S.nkey++] = i;
+			s += l;
+			if (*s == ',')
+				s++;
+		}
+	}
+	if (opt.extra) {
+		S.extra_col = col_index(opt.extra, strlen(opt.extra));
+		if (S.extra_col < 0)
+			errx(1, "extra column \"%s\" is not a column of %s", opt.extra, opt.table);
+		if (S.col[S.extra_col].kind != K_JSON)
+			errx(1, "extra column \"%s\" is not of type json or jsonb", opt.extra);
+	}
+}
+
+/* Per-session setup: in key mode the staging table, a temporary copy of
+ * the target's columns plus a sequence column that orders the lines of a
+ * batch. Returns DB_OK or an error kind. */
+static int session_setup(void)
+{
+	int rc;
+
+	if (!opt.keys || S.ncol == 0)
+		return DB_OK;
+	mkt_buf_reset(&S.sql);
+	mkt_buf_printf(&S.sql, "DROP TABLE IF EXISTS " STAGE "; "
+	    "CREATE TEMP TABLE pgsink_stage AS SELECT * FROM %s WITH NO DATA; "
+	    "ALTER TABLE " STAGE " ADD COLUMN " SEQCOL " bigint", S.qtable.p);
+	if (S.sql.oom)
+		err(1, "out of memory");
+	rc = db_exec(S.sql.p, PGRES_COMMAND_OK);
+	return rc;
+}
+
+/* Connect (again) with backoff: 100 ms doubling to 5 s between tries,
+ * until --retry-timeout has passed. Returns 0, or -1 (S.errmsg says why). */
+static int reconnect(void)
+{
+	int64_t start = mkt_mono_ns(), wait = 100 * 1000000LL;
+	int tries = 0;
+
+	if (S.conn)
+		PQfinish(S.conn);
+	S.conn = NULL;
+	S.in_tx = S.in_copy = 0;
+	for (;;) {
+		db_open();
+		if (S.conn && PQstatus(S.conn) == CONNECTION_OK) {
+			if (session_setup() == DB_OK) {
+				S.reconnects++;
+				mkt_info(1, "reconnected after %d attempt%s", tries + 1,
+				    tries ? "s" : "");
+				return 0;
+			}
+		} else {
+			db_error(NULL);
+		}
+		if (tries++ == 0)
+			warnx("connection lost (%s); reconnecting", S.errmsg);
+		if (S.conn)
+			PQfinish(S.conn);
+		S.conn = NULL;
+		if (mkt_mono_ns() - start > opt.retry_ns)
+			return -1;
+		struct timespec ts = { wait / 1000000000LL, wait % 1000000000LL };
+		nanosleep(&ts, NULL);
+		wait = wait * 2 > 5000000000LL ? 5000000000LL : wait * 2;
+	}
+}
+
+/* ---- --create ---- */
+
+static int in_list(const char *list, const char *name, size_t len)
+{
+	while (list && *list) {
+		size_t l = strcspn(list, ",");
+		if (l == len && memcmp(list, name, len) == 0)
+			return 1;
+		list += l;
+		if (*list == ',')
+			list++;
+	}
+	return 0;
+}
+
+/* Create the table from the fields of the first record o (types as the
+ * man page says), with the key as primary key, then make it a hypertable
+ * where TimescaleDB is available, or index (key, time) where not. */
+static void create_table(struct mkt_jobj *o)
+{
+	struct mkt_buf *q = &S.sql;
+	const char *name;
+	size_t nlen;
+	int rc, ncols = 0, has_extra = 0;
+	PGresult *res;
+
+	mkt_buf_reset(q);
+	if (S.schema_name) {
+		mkt_buf_adds(q, "CREATE SCHEMA IF NOT EXISTS ");
+		qident(q, S.schema_name, strlen(S.schema_name));
+		mkt_buf_adds(q, "; ");
+	}
+	mkt_buf_printf(q, "CREATE TABLE IF NOT EXISTS %s (", S.qtable.p);
+	for (size_t i = 0; i < o->n; i++) {
+		const struct mkt_jfield *f = &o->f[i];
+		const char *type;
+		int dup = 0;
+
+		mkt_buf_reset(&S.tmp);
+		if (mkt_jfield_string(&(struct mkt_jfield){ .val = f->key,
+		    .vlen = f->klen, .type = MKT_JSTR, .vesc = f->kesc },
+		    &S.tmp, &name, &nlen) < 0)
+			continue;
+		if (nlen == 0 || nlen > NAME_MAX_BYTES || memchr(name, 0, nlen))
+			errx(1, "cannot create a column named by field \"%.*s\"",
+			    (int)nlen, name);
+		for (size_t j = i + 1; j < o->n; j++)
+			if (o->f[j].klen == f->klen && memcmp(o->f[j].key, f->key, f->klen) == 0)
+				dup = 1;
+		if (dup)
+			continue;
+		if (opt.extra && strlen(opt.extra) == nlen && memcmp(opt.extra, name, nlen) == 0)
+			has_extra = 1;
+		if ((opt.timescale && strlen(opt.timescale) == nlen &&
+		    memcmp(opt.timescale, name, nlen) == 0) || in_list(opt.times, name, nlen))
+			type = "timestamptz";
+		else switch (f->type) {
+		case MKT_JNUM:
+			type = strcspn(f->val, ".eE") < f->vlen ? "double precision" : "bigint";
+			break;
+		case MKT_JTRUE: case MKT_JFALSE: type = "boolean"; break;
+		case MKT_JOBJ: case MKT_JARR: type = "jsonb"; break;
+		default: type = "text";
+		}
+		if (ncols++)
+			mkt_buf_adds(q, ", ");
+		qident(q, name, nlen);
+		mkt_buf_printf(q, " %s", type);
+	}
+	if (opt.extra && !has_extra) {
+		if (ncols++)
+			mkt_buf_adds(q, ", ");
+		qident(q, opt.extra, strlen(opt.extra));
+		mkt_buf_adds(q, " jsonb");
+	}
+	if (opt.keys) {
+		const char *s = opt.keys;
+		mkt_buf_adds(q, ", PRIMARY KEY (");
+		while (*s) {
+			size_t l = strcspn(s, ",");
+			qident(q, s, l);
+			s += l;
+			if (*s == ',') {
+				mkt_buf_addc(q, ',');
+				s++;
+			}
+		}
+		mkt_buf_addc(q, ')');
+	}
+	mkt_buf_addc(q, ')');
+	if (q->oom)
+		err(1, "out of memory");
+	if ((rc = db_exec(q->p, PGRES_COMMAND_OK)) != DB_OK)
+		errx(1, "cannot create %s: %s", opt.table, S.errmsg);
+	mkt_info(1, "created table %s", S.qtable.p);
+	if (!opt.timescale)
+		return;
+	res = PQexec(S.conn, "SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'");
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0) {
+		const char *p[2] = { S.qtable.p, opt.timescale };
+		PQclear(res);
+		if (db_exec("CREATE EXTENSION IF NOT EXISTS timescaledb", PGRES_COMMAND_OK) != DB_OK)
+			errx(1, "cannot load TimescaleDB: %s", S.errmsg);
+		res = PQexecParams(S.conn, "SELECT create_hypertable($1::regclass, $2::name,"
+		    " if_not_exists => TRUE, migrate_data => TRUE)", 2, NULL, p, NULL, NULL, 0);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			db_error(res);
+			errx(1, "cannot make %s a hypertable: %s", opt.table, S.errmsg);
+		}
+		PQclear(res);
+		mkt_info(1, "%s is a hypertable on %s", opt.table, opt.timescale);
+		return;
+	}
+	PQclear(res);
+	warnx("TimescaleDB is not available: %s stays a plain table, indexed on (%s%s%s)",
+	    opt.table, opt.keys ? opt.keys : "", opt.keys ? ", " : "", opt.timescale);
+	mkt_buf_reset(q);
+	mkt_buf_printf(q, "CREATE INDEX IF NOT EXISTS ");
+	{
+		struct mkt_buf ix = MKT_BUF_INIT;
+		mkt_buf_printf(&ix, "%s_%s_idx", S.table_name, opt.timescale);
+		if (ix.len > NAME_MAX_BYTES)
+			ix.len = NAME_MAX_BYTES;
+		qident(q, ix.p, ix.len);
+		mkt_buf_free(&ix);
+	}
+	mkt_buf_printf(q, " ON %s (", S.qtable.p);
+	if (opt.keys) {
+		const char *s = opt.keys;
+		while (*s) {
+			size_t l = strcspn(s, ",");
+			if (!(l == strlen(opt.timescale) && memcmp(s, opt.timescale, l) == 0)) {
+				qident(q, s, l);
+				mkt_buf_adds(q, ", ");
+			}
+			s += l;
+			if (*s == ',')
+				s++;
+		}
+	}
+	qident(q, opt.timescale, strlen(opt.timescale));
+	mkt_buf_adds(q, " DESC)");
+	if (db_exec(q->p, PGRES_COMMAND_OK) != DB_OK)
+		errx(1, "cannot index %s: %s", opt.table, S.errmsg);
+}
+
+/* ---- rejects ---- */
+
+/* Write one rejected record to --reject: {"line":N,"error":..,"sqlstate":..,
+ * "record":{..}} where the record is the original line (or "text":".."
+ * when the line was not a JSON object). */
+static void write_reject(uint64_t lineno, const char *line, size_t len,
+    int is_json, const char *msg, const char *sqlstate)
+{
+	struct mkt_buf *b = &S.rej;
+
+	if (!S.rejf)
+		return;
+	mkt_buf_reset(b);
+	mkt_buf_printf(b, "{\"line\":%llu,\"error\":", (unsigned long long)lineno);
+	mkt_json_str(b, msg, strlen(msg));
+	if (sqlstate && *sqlstate) {
+		mkt_buf_adds(b, ",\"sqlstate\":");
+		mkt_json_str(b, sqlstate, strlen(sqlstate));
+	}
+	if (is_json) {
+		mkt_buf_adds(b, ",\"record\":");
+		mkt_buf_add(b, line, len);
+	} else {
+		mkt_buf_adds(b, ",\"text\":");
+		mkt_json_str(b, line, len);
+	}
+	mkt_buf_adds(b, "}\n");
+	if (!b->oom)
+		fwrite(b->p, 1, b->len, S.rejf);
+}
+
+/* A record pgsink itself cannot load: warn (rate-limited), count, write
+ * to --reject. With --strict this ends the run. */
+static void bad_record(uint64_t lineno, const char *line, size_t len,
+    int is_json, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int commit_batch(void);
+
+static void bad_record(uint64_t lineno, const char *line, size_t len,
+    int is_json, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	mkt_rec_warn(src_name, lineno, "%s", msg);
+	write_reject(lineno, line, len, is_json, msg, NULL);
+	if (opt.strict) {
+		commit_batch();
+		if (S.rejf)
+			fflush(S.rejf);
+		errx(1, "stopping at the first bad record (--strict)");
+	}
+}
+
+/* ---- records to COPY rows ---- */
+
+/* Convert field f for column c and append it to the COPY data. Returns
+ * 0, or -1 with a reason in why. */
+static int put_value(struct mkt_buf *b, const struct column *c,
+    const struct mkt_jfield *f, const char **why)
+{
+	const char *s;
+	size_t n;
+
+	if (f->type == MKT_JNULL)
+		return mkt_buf_add(b, "\\N", 2);
+	if (c->kind == K_JSON) {
+		if (f->type == MKT_JSTR)
+			return copy_esc(b, f->val - 1, f->vlen + 2);
+		return copy_esc(b, f->val, f->vlen);
+	}
+	switch (f->type) {
+	case MKT_JSTR:
+		if (!f->vesc)
+			return mkt_buf_add(b, f->val, f->vlen);
+		mkt_buf_reset(&S.tmp);
+		if (mkt_jfield_string(f, &S.tmp, &s, &n) < 0)
+			return -1;
+		return copy_esc(b, s, n);
+	case MKT_JNUM:
+		if (c->kind == K_INT) {
+			int64_t v;
+			if (strcspn(f->val, ".eE") >= f->vlen)
+				return mkt_buf_add(b, f->val, f->vlen);
+			if (mkt_jfield_int64(f, &v) < 0) {
+				*why = "is not an integer";
+				return -1;
+			}
+			return mkt_buf_printf(b, "%lld", (long long)v);
+		}
+		if (c->kind == K_TIME) {
+			int64_t t;
+			double d;
+			if (mkt_jfield_int64(f, &t) == 0)
+				return mkt_rfc3339_format(b, t, opt.unit);
+			/* a fraction of the unit: to microseconds, the server's precision */
+			if (mkt_jfield_double(f, 0, &d) < 0)
+				return -1;
+			d = d * (double)mkt_tunit_ns(opt.unit) / 1000.0;
+			if (!(fabs(d) < 9.0e18)) {
+				*why = "is out of range for a timestamp";
+				return -1;
+			}
+			return mkt_rfc3339_format(b, (int64_t)llround(d), MKT_TU_US);
+		}
+		return mkt_buf_add(b, f->val, f->vlen);
+	case MKT_JTRUE:
+	case MKT_JFALSE:
+		if (c->kind == K_INT || c->kind == K_TIME) {
+			*why = "is a boolean";
+			return -1;
+		}
+		if (c->kind == K_BOOL)
+			return mkt_buf_addc(b, f->type == MKT_JTRUE ? 't' : 'f');
+		return mkt_buf_adds(b, f->type == MKT_JTRUE ? "true" : "false");
+	default: /* object or array */
+		if (c->kind != K_OTHER) {
+			*why = f->type == MKT_JOBJ ? "is an object" : "is an array";
+			return -1;
+		}
+		return copy_esc(b, f->val, f->vlen);
+	}
+}
+
+static inline int mask_get(const uint64_t *m, size_t i)
+{
+	return (int)((m[i / 64] >> (i % 64)) & 1);
+}
+
+/* Take one input line into the open batch: scan it, map its fields to
+ * columns, append its COPY row, keep the line for retries. Returns 1 if
+ * taken, 0 if it was a bad record (reported). */
+static int take_line(const char *line, size_t len, uint64_t lineno)
+{
+	char ebuf[128];
+	const char *why = NULL;
+	size_t row0 = S.copy.len;
+	int first = 1, have_extra = 0;
+
+	if (mkt_json_scan(&S.obj, line, len, ebuf, sizeof(ebuf)) < 0) {
+		bad_record(lineno, line, len, 0, "not a JSON object: %s", ebuf);
+		return 0;
+	}
+	memset(S.vals, 0, S.ncol * sizeof(*S.vals));
+	memset(S.mask, 0, S.nw * sizeof(*S.mask));
+	mkt_buf_reset(&S.extra);
+	for (size_t i = 0; i < S.obj.n; i++) {
+		const struct mkt_jfield *f = &S.obj.f[i];
+		const char *name = f->key;
+		size_t nlen = f->klen;
+		int ci;
+
+		if (f->kesc) {
+			mkt_buf_reset(&S.tmp);
+			mkt_json_unescape(f->key, f->klen, &S.tmp);
+			name = S.tmp.p;
+			nlen = S.tmp.len;
+		}
+		ci = col_index(name, nlen);
+		if (ci < 0 || ci == S.extra_col) {
+			if (S.extra_col < 0 || ci == S.extra_col) {
+				bad_record(lineno, line, len, 1, ci < 0 ?
+				    "field \"%.*s\" is not a column of %s" :
+				    "field \"%.*s\" is the --extra column", (int)nlen, name, opt.table);
+				return 0;
+			}
+			mkt_buf_addc(&S.extra, S.extra.len ? ',' : '{');
+			mkt_buf_addc(&S.extra, '"');
+			mkt_buf_add(&S.extra, f->key, f->klen);
+			mkt_buf_add(&S.extra, "\":", 2);
+			if (f->type == MKT_JSTR)
+				mkt_buf_add(&S.extra, f->val - 1, f->vlen + 2);
+			else
+				mkt_buf_add(&S.extra, f->val, f->vlen);
+			have_extra = 1;
+			continue;
+		}
+		S.vals[ci] = f;
+		S.mask[ci / 64] |= 1ULL << (ci % 64);
+	}
+	if (have_extra) {
+		mkt_buf_addc(&S.extra, '}');
+		S.mask[S.extra_col / 64] |= 1ULL << (S.extra_col % 64);
+	}
+	for (size_t k = 0; k < S.nkey; k++) {
+		const struct mkt_jfield *f = S.vals[S.keycol[k]];
+		if (f == NULL || f->type == MKT_JNULL) {
+			bad_record(lineno, line, len, 1, "key field \"%s\" is %s",
+			    S.col[S.keycol[k]].name, f ? "null" : "missing");
+			return 0;
+		}
+	}
+	for (size_t ci = 0; ci < S.ncol; ci++) {
+		if (!mask_get(S.mask, ci))
+			continue;
+		if (!first)
+			mkt_buf_addc(&S.copy, '\t');
+		first = 0;
+		if ((int)ci == S.extra_col) {
+			copy_esc(&S.copy, S.extra.p, S.extra.len);
+			continue;
+		}
+		if (put_value(&S.copy, &S.col[ci], S.vals[ci], &why) < 0) {
+			S.copy.len = row0;
+			bad_record(lineno, line, len, 1, "field \"%s\" %s", S.col[ci].name,
+			    why ? why : "cannot be converted");
+			return 0;
+		}
+	}
+	if (first) {
+		bad_record(lineno, line, len, 1, "no fields");
+		return 0;
+	}
+	if (opt.keys)
+		mkt_buf_printf(&S.copy, "\t%zu", S.n);
+	mkt_buf_addc(&S.copy, '\n');
+
+	if (S.n == S.cap) {
+		size_t nc = S.cap ? S.cap * 2 : 1024;
+		struct line *l = realloc(S.ln, nc * sizeof(*l));
+		uint64_t *m = l ? realloc(S.masks, nc * S.nw * sizeof(*m)) : NULL;
+		if (!l || !m)
+			err(1, "out of memory");
+		S.ln = l;
+		S.masks = m;
+		S.cap = nc;
+	}
+	S.ln[S.n] = (struct line){ .raw_off = S.raw.len, .raw_len = (uint32_t)len,
+		.copy_off = row0, .copy_len = (uint32_t)(S.copy.len - row0),
+		.lineno = lineno };
+	memcpy(S.masks + S.n * S.nw, S.mask, S.nw * sizeof(*S.mask));
+	mkt_buf_add(&S.raw, line, len);
+	if (S.raw.oom || S.copy.oom || S.extra.oom || S.tmp.oom)
+		err(1, "out of memory");
+	if (S.n == 0)
+		S.deadline = mkt_mono_ns() + opt.linger_ns;
+	S.n++;
+	return 1;
+}
+
+/* ---- sending ---- */
+
+static int same_mask(size_t a, size_t b)
+{
+	return memcmp(S.masks + a * S.nw, S.masks + b * S.nw, S.nw * sizeof(uint64_t)) == 0;
+}
+
+/* Append the column list of line i's fields to S.sql. */
+static void add_cols(size_t i)
+{
+	const uint64_t *m = S.masks + i * S.nw;
+	int first = 1;
+
+	for (size_t ci = 0; ci < S.ncol; ci++) {
+		if (!mask_get(m, ci))
+			continue;
+		if (!first)
+			mkt_buf_addc(&S.sql, ',');
+		first = 0;
+		mkt_buf_adds(&S.sql, S.col[ci].qname);
+	}
+}
+
+/* Start a COPY of the rows shaped like line i: into the table, or in key
+ * mode into the staging table with the sequence column. */
+static int run_open(size_t i)
+{
+	PGresult *res;
+	int rc = DB_OK;
+
+	mkt_buf_reset(&S.sql);
+	mkt_buf_printf(&S.sql, "COPY %s (", opt.keys ? STAGE : S.qtable.p);
+	add_cols(i);
+	if (opt.keys)
+		mkt_buf_adds(&S.sql, "," SEQCOL);
+	mkt_buf_adds(&S.sql, ") FROM STDIN");
+	res = PQexec(S.conn, S.sql.p);
+	if (PQresultStatus(res) != PGRES_COPY_IN)
+		rc = db_error(res);
+	else
+		S.in_copy = 1;
+	PQclear(res);
+	S.run_first = i;
+	return rc;
+}
+
+static int push(const char *p, size_t n)
+{
+	if (n && PQputCopyData(S.conn, p, (int)n) != 1)
+		return db_error(NULL);
+	return DB_OK;
+}
+
+/* End the COPY in progress; in key mode move its rows from the staging
+ * table into the target, the last line of each key winning. */
+static int run_close(void)
+{
+	PGresult *res;
+	int rc = DB_OK;
+	const uint64_t *m;
+
+	S.in_copy = 0;
+	if (PQputCopyEnd(S.conn, NULL) != 1)
+		return db_error(NULL);
+	while ((res = PQgetResult(S.conn)) != NULL) {
+		if (rc == DB_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
+			rc = db_error(res);
+		PQclear(res);
+	}
+	if (rc != DB_OK || !opt.keys)
+		return rc;
+
+	m = S.masks + S.run_first * S.nw;
+	mkt_buf_reset(&S.sql);
+	mkt_buf_printf(&S.sql, "INSERT INTO %s (", S.qtable.p);
+	add_cols(S.run_first);
+	mkt_buf_adds(&S.sql, ") SELECT DISTINCT ON (");
+	for (size_t k = 0; k < S.nkey; k++)
+		mkt_buf_printf(&S.sql, "%s%s", k ? "," : "", S.col[S.keycol[k]].qname);
+	mkt_buf_adds(&S.sql, ") ");
+	add_cols(S.run_first);
+	mkt_buf_adds(&S.sql, " FROM " STAGE " ORDER BY ");
+	for (size_t k = 0; k < S.nkey; k++)
+		mkt_buf_printf(&S.sql, "%s,", S.col[S.keycol[k]].qname);
+	mkt_buf_adds(&S.sql, SEQCOL " DESC ON CONFLICT (");
+	for (size_t k = 0; k < S.nkey; k++)
+		mkt_buf_printf(&S.sql, "%s%s", k ? "," : "", S.col[S.keycol[k]].qname);
+	mkt_buf_adds(&S.sql, ") DO ");
+	{
+		int nset = 0;
+		for (size_t ci = 0; ci < S.ncol; ci++) {
+			int iskey = 0;
+			if (!mask_get(m, ci))
+				continue;
+			for (size_t k = 0; k < S.nkey; k++)
+				iskey |= S.keycol[k] == (int)ci;
+			if (iskey)
+				continue;
+			mkt_buf_printf(&S.sql, "%s%s = EXCLUDED.%s", nset++ ? ", " : "UPDATE SET ",
+			    S.col[ci].qname, S.col[ci].qname);
+		}
+		if (nset == 0)
+			mkt_buf_adds(&S.sql, "NOTHING");
+	}
+	mkt_buf_adds(&S.sql, "; TRUNCATE " STAGE);
+	if (S.sql.oom)
+		err(1, "out of memory");
+	return db_exec(S.sql.p, PGRES_COMMAND_OK);
+}
+
+/* Give up the transaction in progress (after an error). */
+static void abort_tx(void)
+{
+	PGresult *res;
+
+	if (S.conn && PQstatus(S.conn) == CONNECTION_OK) {
+		if (S.in_copy) {
+			PQputCopyEnd(S.conn, "batch abandoned");
+			while ((res = PQgetResult(S.conn)) != NULL)
+				PQclear(res);
+		}
+		if (S.in_tx)
+			PQclear(PQexec(S.conn, "ROLLBACK"));
+	}
+	S.in_copy = S.in_tx = 0;
+}
+
+/* Send lines [lo, hi) of the batch as one transaction. */
+static int send_range(size_t lo, size_t hi)
+{
+	int rc;
+	size_t seg = 0;
+
+	if ((rc = db_exec("BEGIN", PGRES_COMMAND_OK)) != DB_OK)
+		return rc;
+	S.in_tx = 1;
+	for (size_t i = lo; i < hi; i++) {
+		if (i > lo && same_mask(i, i - 1))
+			continue;
+		if (i > lo) {
+			if ((rc = push(S.copy.p + seg, S.ln[i].copy_off - seg)) != DB_OK ||
+			    (rc = run_close()) != DB_OK)
+				goto fail;
+		}
+		if ((rc = run_open(i)) != DB_OK)
+			goto fail;
+		seg = S.ln[i].copy_off;
+	}
+	{
+		size_t end = S.ln[hi - 1].copy_off + S.ln[hi - 1].copy_len;
+		for (size_t p = seg; p < end; p += PUSH_CHUNK) {
+			size_t n = end - p < PUSH_CHUNK ? end - p : PUSH_CHUNK;
+			if ((rc = push(S.copy.p + p, n)) != DB_OK)
+				goto fail;
+		}
+	}
+	if ((rc = run_close()) != DB_OK)
+		goto fail;
+	rc = db_exec("COMMIT", PGRES_COMMAND_OK);
+	S.in_tx = 0;
+	return rc;
+fail:
+	abort_tx();
+	return rc;
+}
+
+/* Commit lines [lo, hi) whatever happens: a lost connection is
+ * re-established and the range sent again; a row error splits the range
+ * in two until the bad rows stand alone and go to --reject. Returns 0,
+ * or -1 on a fatal error (S.errmsg). */
+static int deliver(size_t lo, size_t hi)
+{
+	for (;;) {
+		int rc = send_range(lo, hi);
+		if (rc == DB_OK) {
+			S.rows += hi - lo;
+			return 0;
+		}
+		if (rc == DB_CONN) {
+			if (reconnect() < 0)
+				return -1;
+			continue;
+		}
+		if (rc == DB_FATAL)
+			return -1;
+		if (opt.strict)
+			errx(1, "%s:%llu..%llu: the server rejected a row: %s (--strict)",
+			    src_name, (unsigned long long)S.ln[lo].lineno,
+			    (unsigned long long)S.ln[hi - 1].lineno, S.errmsg);
+		if (hi - lo == 1) {
+			const struct line *l = &S.ln[lo];
+			S.rejected++;
+			mkt_rec_warn(src_name, l->lineno, "rejected by the server: %s", S.errmsg);
+			write_reject(l->lineno, S.raw.p + l->raw_off, l->raw_len, 1,
+			    S.errmsg, S.sqlstate);
+			return 0;
+		}
+		size_t mid = lo + (hi - lo) / 2;
+		if (deliver(lo, mid) < 0)
+			return -1;
+		lo = mid;
+	}
+}
+
+static void batch_reset(void)
+{
+	S.n = 0;
+	S.pushed = 0;
+	S.stream_err = 0;
+	mkt_buf_reset(&S.raw);
+	mkt_buf_reset(&S.copy);
+}
+
+/* Stream the line just taken (index S.n - 1): open the transaction and
+ * the COPY as needed, send data in large chunks. An error is kept in
+ * S.stream_err and the batch is then sent again by deliver(). */
+static void stream_line(void)
+{
+	size_t i = S.n - 1;
+	int rc = DB_OK;
+
+	if (S.stream_err)
+		return;
+	if (!S.in_tx) {
+		if ((rc = db_exec("BEGIN", PGRES_COMMAND_OK)) != DB_OK)
+			goto fail;
+		S.in_tx = 1;
+	}
+	if (S.in_copy && !same_mask(i, S.run_first)) {
+		if ((rc = push(S.copy.p + S.pushed, S.ln[i].copy_off - S.pushed)) != DB_OK ||
+		    (rc = run_close()) != DB_OK)
+			goto fail;
+		S.pushed = S.ln[i].copy_off;
+	}
+	if (!S.in_copy) {
+		if ((rc = run_open(i)) != DB_OK)
+			goto fail;
+		S.pushed = S.ln[i].copy_off;
+	}
+	if (S.copy.len - S.pushed >= PUSH_CHUNK) {
+		if ((rc = push(S.copy.p + S.pushed, S.copy.len - S.pushed)) != DB_OK)
+			goto fail;
+		S.pushed = S.copy.len;
+	}
+	return;
+fail:
+	S.stream_err = rc;
+	abort_tx();
+}
+
+/* Commit the open batch: finish the streamed transaction, or after a
+ * failure deliver it again from the kept lines. Returns 0, or -1 after a
+ * fatal error. */
+static int commit_batch(void)
+{
+	int rc = S.stream_err;
+
+	if (S.n == 0)
+		return 0;
+	if (rc == DB_OK) {
+		if ((rc = push(S.copy.p + S.pushed, S.copy.len - S.pushed)) == DB_OK &&
+		    (rc = run_close()) == DB_OK)
+			rc = db_exec("COMMIT", PGRES_COMMAND_OK);
+		S.in_tx = 0;
+		if (rc == DB_OK)
+			S.rows += S.n;
+		else
+			abort_tx();
+	}
+	if (rc == DB_FATAL) {
+		warnx("%s", S.errmsg);
+		batch_reset();
+		return -1;
+	}
+	if (rc != DB_OK && deliver(0, S.n) < 0) {
+		warnx("%s", S.errmsg);
+		batch_reset();
+		return -1;
+	}
+	S.batches++;
+	if (S.rejf)
+		fflush(S.rejf);
+	batch_reset();
+	return 0;
+}
+
+/* ---- main ---- */
+
+static void run_schema_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	struct mkt_buf b = MKT_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+
+	if (!f)
+		err(1, "%s", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		mkt_buf_add(&b, chunk, n);
+	if (ferror(f))
+		err(1, "%s", path);
+	fclose(f);
+	if (b.oom)
+		errx(1, "%s: out of memory", path);
+	if (b.len && db_exec(b.p, PGRES_COMMAND_OK) != DB_OK && *S.sqlstate)
+		errx(1, "%s: %s", path, S.errmsg);
+	/* a file ending in a query returns tuples; that is fine too */
+	mkt_buf_free(&b);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "table", required_argument, NULL, 't' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "create", no_argument, NULL, 'c' },
+		{ "batch", required_argument, NULL, 'n' },
+		{ "linger", required_argument, NULL, 'l' },
+		{ "reject", required_argument, NULL, 'r' },
+		{ "timescale", required_argument, NULL, 1 },
+		{ "time", required_argument, NULL, 2 },
+		{ "extra", required_argument, NULL, 3 },
+		{ "dsn", required_argument, NULL, 4 },
+		{ "epoch-unit", required_argument, NULL, 5 },
+		{ "schema", required_argument, NULL, 6 },
+		{ "retry-timeout", required_argument, NULL, 7 },
+		{ "allow-empty", no_argument, NULL, 8 },
+		{ "strict", no_argument, NULL, 9 },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct mkt_reader r;
+	char ebuf[256];
+	const char *line;
+	size_t len;
+	long long v;
+	int c, rc, fail = 0, exists;
+	int64_t t0;
+
+	while ((c = getopt_long(argc, argv, "t:k:cn:l:r:qvhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't': opt.table = optarg; break;
+		case 'k': opt.keys = optarg; break;
+		case 'c': opt.create = 1; break;
+		case 'n':
+			if (mkt_parse_long(optarg, 1, 10000000, &v) < 0)
+				errx(2, "--batch: expected a number of rows from 1 to 10000000");
+			opt.batch = v;
+			break;
+		case 'l':
+			if (mkt_parse_long(optarg, 0, 86400000, &v) == 0)
+				opt.linger_ns = v * 1000000LL;
+			else if (mkt_duration_parse(optarg, &opt.linger_ns, ebuf, sizeof(ebuf)) < 0)
+				errx(2, "--linger: %s", ebuf);
+			break;
+		case 'r': opt.reject = optarg; break;
+		case 1: opt.timescale = optarg; break;
+		case 2: opt.times = optarg; break;
+		case 3: opt.extra = optarg; break;
+		case 4: opt.dsn = optarg; break;
+		case 5:
+			if (mkt_tunit_parse(optarg, &opt.unit) < 0)
+				errx(2, "--epoch-unit: expected s, ms, us or ns");
+			break;
+		case 6: opt.schema = optarg; break;
+		case 7:
+			if (mkt_duration_parse(optarg, &opt.retry_ns, ebuf, sizeof(ebuf)) < 0)
+				errx(2, "--retry-timeout: %s", ebuf);
+			break;
+		case 8: opt.allow_empty = 1; break;
+		case 9: opt.strict = 1; break;
+		case 'q': mkt_verbosity = -1; break;
+		case 'v': mkt_verbosity++; break;
+		case 'h': usage(stdout); return 0;
+		case 'V':
+			snprintf(ebuf, sizeof(ebuf), "libpq %d.%d", PQlibVersion() / 10000,
+			    PQlibVersion() % 10000);
+			mkt_print_version(ebuf);
+			return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		warnx("unexpected argument: %s", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	if (!opt.table) {
+		warnx("--table is required");
+		usage(stderr);
+		return 2;
+	}
+	if (parse_table(opt.table, &S.schema_name, &S.table_name) < 0)
+		errx(2, "--table: expected NAME or SCHEMA.NAME (\"quoted\" parts allowed, "
+		    "up to %d bytes each)", NAME_MAX_BYTES);
+	if (opt.keys && (opt.keys[0] == '\0' || strstr(opt.keys, ",,") ||
+	    opt.keys[strlen(opt.keys) - 1] == ','))
+		errx(2, "--key: expected COL[,COL...]");
+	if (opt.timescale && !opt.create)
+		warnx("--timescale only matters with --create");
+	if (!opt.dsn)
+		opt.dsn = getenv("DATABASE_URL");
+	if (opt.dsn && !*opt.dsn)
+		opt.dsn = NULL;
+	if (S.schema_name) {
+		qident(&S.qtable, S.schema_name, strlen(S.schema_name));
+		mkt_buf_addc(&S.qtable, '.');
+	}
+	qident(&S.qtable, S.table_name, strlen(S.table_name));
+
+	mkt_signals_init();
+	if (opt.reject) {
+		S.rejf = fopen(opt.reject, "a");
+		if (!S.rejf)
+			err(1, "%s", opt.reject);
+	}
+	db_open();
+	if (!S.conn || PQstatus(S.conn) != CONNECTION_OK) {
+		db_error(NULL);
+		errx(1, "cannot connect: %s", S.errmsg);
+	}
+	mkt_info(1, "connected to database %s as %s on %s port %s", PQdb(S.conn),
+	    PQuser(S.conn), PQhost(S.conn), PQport(S.conn));
+	if (opt.schema)
+		run_schema_file(opt.schema);
+	exists = load_columns();
+	if (exists < 0)
+		errx(1, "cannot read the columns of %s: %s", opt.table, S.errmsg);
+	if (exists == 0 && !opt.create)
+		errx(1, "table %s does not exist (--create makes it)", opt.table);
+	if (exists) {
+		resolve_names();
+		if (session_setup() != DB_OK)
+			errx(1, "cannot prepare the staging table: %s", S.errmsg);
+	}
+
+	if (mkt_reader_init(&r, STDIN_FILENO, src_name, 0, ebuf, sizeof(ebuf)) < 0)
+		errx(1, "%s", ebuf);
+	t0 = mkt_mono_ns();
+	for (;;) {
+		if (S.n > 0) {
+			int64_t rem = S.deadline - mkt_mono_ns();
+			if (rem <= 0) {
+				if (commit_batch() < 0) {
+					fail = 1;
+					break;
+				}
+				continue;
+			}
+			r.idle_ms = (int)((rem + 999999) / 1000000);
+		} else {
+			r.idle_ms = -1;
+		}
+		if (mkt_stop)
+			break;
+		rc = mkt_reader_next(&r, &line, &len);
+		if (rc == MKT_READ_EOF)
+			break;
+		if (rc == MKT_READ_TIMEOUT || rc == MKT_READ_INTR)
+			continue;
+		if (rc == MKT_READ_ERROR) {
+			warn("%s", src_name);
+			fail = 1;
+			break;
+		}
+		S.lines++;
+		if (rc == MKT_READ_LONG) {
+			bad_record(r.lineno, "", 0, 0, "line longer than %zu bytes", r.max_line);
+			continue;
+		}
+		if (S.ncol == 0) {
+			/* --create and no table yet: the first good record shapes it */
+			if (mkt_json_scan(&S.obj, line, len, ebuf, sizeof(ebuf)) < 0) {
+				bad_record(r.lineno, line, len, 0, "not a JSON object: %s", ebuf);
+				continue;
+			}
+			create_table(&S.obj);
+			if (load_columns() <= 0)
+				errx(1, "cannot read the columns of %s: %s", opt.table, S.errmsg);
+			resolve_names();
+			if (session_setup() != DB_OK)
+				errx(1, "cannot prepare the staging table: %s", S.errmsg);
+		}
+		if (take_line(line, len, r.lineno)) {
+			stream_line();
+			if ((long long)S.n >= opt.batch && commit_batch() < 0) {
+				fail = 1;
+				break;
+			}
+		}
+	}
+	if (!fail && commit_batch() < 0)
+		fail = 1;
+	if (mkt_stop)
+		mkt_info(1, "stopped by signal %d; open batch committed", (int)mkt_stop);
+	if (S.lines == 0 && !fail && !mkt_stop && !opt.allow_empty) {
+		warnx("%s: no records in the input", src_name);
+		fail = 1;
+	}
+	{
+		double secs = (double)(mkt_mono_ns() - t0) / 1e9;
+		mkt_info(1, "%llu rows written in %llu batches, %llu rejected by the server, "
+		    "%llu bad records, %llu reconnects, %.3f s (%.0f rows/s)",
+		    (unsigned long long)S.rows, (unsigned long long)S.batches,
+		    (unsigned long long)S.rejected, (unsigned long long)mkt_rec_bad() -
+		    S.rejected, (unsigned long long)S.reconnects, secs,
+		    secs > 0 ? (double)S.rows / secs : 0.0);
+	}
+	if (S.rejected)
+		warnx("%llu row%s rejected by the server%s%s", (unsigned long long)S.rejected,
+		    S.rejected == 1 ? "" : "s", opt.reject ? ", written to " : "",
+		    opt.reject ? opt.reject : "");
+	if (mkt_rec_bad() > 0) {
+		mkt_rec_summary();
+		fail = 1;
+	}
+	if (S.rejf && (fflush(S.rejf) != 0 || ferror(S.rejf) || fclose(S.rejf) != 0)) {
+		warn("%s", opt.reject);
+		fail = 1;
+	}
+	PQfinish(S.conn);
+	mkt_reader_free(&r);
+	return fail ? 1 : 0;
+}
