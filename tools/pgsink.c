@@ -295,6 +295,14 @@ static int db_exec(const char *sql, ExecStatusType want)
 
 /* ---- connection and catalog ---- */
 
+/* Server notices (NOTICE, WARNING) are shown with -vv only. */
+static void on_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	if (mkt_verbosity >= 2)
+		fprintf(stderr, "pgsink: server: %s", msg);
+}
+
 /* Open a connection (S.conn, possibly bad). The DSN goes in as dbname
  * with expansion, so a conninfo string or a URI work; without one libpq
  * takes PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD... itself. */
@@ -304,6 +312,8 @@ static void db_open(void)
 	const char *val[] = { opt.dsn, "UTF8", "pgsink", NULL };
 
 	S.conn = PQconnectdbParams(kw, val, 1);
+	if (S.conn)
+		PQsetNoticeProcessor(S.conn, on_notice, NULL);
 }
 
 /* Read the table's columns from the catalog into S.col. Returns 1 if
@@ -571,8 +581,6 @@ static void create_table(struct mkt_jobj *o)
 		return;
 	}
 	PQclear(res);
-	warnx("TimescaleDB is not available: %s stays a plain table, indexed on (%s%s%s)",
-	    opt.table, opt.keys ? opt.keys : "", opt.keys ? ", " : "", opt.timescale);
 	mkt_buf_reset(q);
 	mkt_buf_printf(q, "CREATE INDEX IF NOT EXISTS ");
 	{
@@ -584,8 +592,9 @@ static void create_table(struct mkt_jobj *o)
 		mkt_buf_free(&ix);
 	}
 	mkt_buf_printf(q, " ON %s (", S.qtable.p);
-	if (opt.keys) {
-		const char *s = opt.keys;
+	{
+		size_t cols = q->len;
+		const char *s = opt.keys ? opt.keys : "";
 		while (*s) {
 			size_t l = strcspn(s, ",");
 			if (!(l == strlen(opt.timescale) && memcmp(s, opt.timescale, l) == 0)) {
@@ -596,9 +605,11 @@ static void create_table(struct mkt_jobj *o)
 			if (*s == ',')
 				s++;
 		}
+		qident(q, opt.timescale, strlen(opt.timescale));
+		mkt_buf_adds(q, " DESC)");
+		warnx("TimescaleDB is not available: %s stays a plain table, indexed on (%s",
+		    opt.table, q->p + cols);
 	}
-	qident(q, opt.timescale, strlen(opt.timescale));
-	mkt_buf_adds(q, " DESC)");
 	if (db_exec(q->p, PGRES_COMMAND_OK) != DB_OK)
 		errx(1, "cannot index %s: %s", opt.table, S.errmsg);
 }
@@ -1109,11 +1120,12 @@ static int commit_batch(void)
 		if ((rc = push(S.copy.p + S.pushed, S.copy.len - S.pushed)) == DB_OK &&
 		    (rc = run_close()) == DB_OK)
 			rc = db_exec("COMMIT", PGRES_COMMAND_OK);
-		S.in_tx = 0;
-		if (rc == DB_OK)
+		if (rc == DB_OK) {
+			S.in_tx = 0;
 			S.rows += S.n;
-		else
+		} else {
 			abort_tx();
+		}
 	}
 	if (rc == DB_FATAL) {
 		warnx("%s", S.errmsg);
