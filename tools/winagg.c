@@ -1135,7 +1135,8 @@ done:
 		    late_open ? opt.late_path : "");
 	mkt_info(1, "%llu records, %llu windows", (unsigned long long)nlines,
 	    (unsigned long long)nwindows);
-	mkt_rec_summary();
+	if (mkt_verbosity >= 0)
+		mkt_rec_summary();
 	if (mkt_rec_bad() > 0)
 		status = 1;
 	if (late_open && mkt_writer_close(&late) < 0 && status == 0) {

@@ -1,0 +1,2 @@
+# winagg.mk -- winagg links only libmkt (and -lm, added for every program).
+winagg_LDLIBS :=
