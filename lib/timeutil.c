@@ -67,6 +67,9 @@ int mkt_duration_parse(const char *s, int64_t *ns, char *errstr, size_t errsize)
 		v = strtod(p, &end);
 		if (end == p || errno != 0 || v < 0)
 			goto bad;
+		/* digits and one '.' only: strtod would also take 1e3 or 0x10 */
+		if (strspn(p, "0123456789.") < (size_t)(end - p))
+			goto bad;
 		p = end;
 		while (p[ul] >= 'a' && p[ul] <= 'z')
 			ul++;
@@ -95,7 +98,9 @@ bad:
 
 int64_t mkt_duration_in(int64_t ns, enum mkt_tunit u)
 {
-	return ns / mkt_tunit_ns(u);
+	int64_t r = ns / mkt_tunit_ns(u);
+
+	return (r == 0 && ns > 0) ? 1 : r; /* a duration never vanishes */
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
@@ -196,21 +201,29 @@ int mkt_rfc3339_parse(const char *s, size_t len, int64_t *ns)
 	days = days_from_civil(y, (unsigned)mo, (unsigned)d);
 	secs = days * 86400 + h * 3600 + mi * 60 + sec;
 	secs -= sign * (oh * 3600 + om * 60);
-	if (secs > 9223372035LL || secs < -9223372035LL)
+	/* the whole int64 range of nanoseconds, 1677-09-21 to 2262-04-11
+	 * (borrowing a second first, so that INT64_MIN itself fits) */
+	if (secs < 0 && frac > 0) {
+		secs++;
+		frac -= 1000000000LL;
+	}
+	if (__builtin_mul_overflow(secs, 1000000000LL, &secs) ||
+	    __builtin_add_overflow(secs, frac, ns))
 		return -1;
-	*ns = secs * 1000000000LL + frac;
 	return 0;
 }
 
 int mkt_rfc3339_format(struct mkt_buf *b, int64_t t, enum mkt_tunit u)
 {
 	int64_t per = 1000000000LL / mkt_tunit_ns(u); /* units per second */
-	int64_t secs = mkt_floordiv(t, per), sub = t - secs * per;
+	int64_t secs = mkt_floordiv(t, per), sub = t % per;
 	int64_t days = mkt_floordiv(secs, 86400), rem = secs - days * 86400;
 	int64_t y;
 	unsigned m, d;
 	static const int fdig[] = { 0, 3, 6, 9 };
 
+	if (sub < 0) /* t - secs * per, which could overflow near INT64_MIN */
+		sub += per;
 	civil_from_days(days, &y, &m, &d);
 	mkt_buf_printf(b, "%04lld-%02u-%02uT%02d:%02d:%02d", (long long)y, m, d,
 	    (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
