@@ -14,18 +14,35 @@ struct mkt_jq {
 	char err[512];  /* last message from jq's error callback */
 };
 
+/* jq reports a compile error in several calls (the error itself, then
+ * "jq: 1 compile error"): keep the first, on one line, without jq's own
+ * "jq: " prefix (ours is added where the message is used). */
 static void on_jq_error(void *arg, jv msg)
 {
 	struct mkt_jq *q = arg;
+	const char *m;
+	char *p;
 
+	if (q->err[0]) {
+		jv_free(msg);
+		return;
+	}
 	if (jv_get_kind(msg) == JV_KIND_STRING) {
-		snprintf(q->err, sizeof(q->err), "%s", jv_string_value(msg));
+		m = jv_string_value(msg);
+		if (strncmp(m, "jq: ", 4) == 0)
+			m += 4;
+		snprintf(q->err, sizeof(q->err), "%s", m);
 	} else {
 		jv s = jv_dump_string(jv_copy(msg), 0);
 		snprintf(q->err, sizeof(q->err), "%s", jv_string_value(s));
 		jv_free(s);
 	}
 	jv_free(msg);
+	for (p = q->err; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	while (p > q->err && p[-1] == ' ')
+		*--p = '\0';
 }
 
 struct mkt_jq *mkt_jq_compile(const char *prog, char *errstr, size_t errsize)
