@@ -23,7 +23,7 @@ int mkt_buf_reserve(struct mkt_buf *b, size_t n);
 /* Append len bytes; returns 0 or -1 (out of memory). */
 static inline int mkt_buf_add(struct mkt_buf *b, const void *s, size_t len)
 {
-	if (b->len + len + 1 > b->cap && mkt_buf_reserve(b, len) < 0)
+	if ((b->len + len + 1 > b->cap || b->oom) && mkt_buf_reserve(b, len) < 0)
 		return -1;
 	memcpy(b->p + b->len, s, len);
 	b->len += len;
@@ -33,7 +33,7 @@ static inline int mkt_buf_add(struct mkt_buf *b, const void *s, size_t len)
 
 static inline int mkt_buf_addc(struct mkt_buf *b, char c)
 {
-	if (b->len + 2 > b->cap && mkt_buf_reserve(b, 1) < 0)
+	if ((b->len + 2 > b->cap || b->oom) && mkt_buf_reserve(b, 1) < 0)
 		return -1;
 	b->p[b->len++] = c;
 	b->p[b->len] = '\0';
