@@ -72,7 +72,7 @@ void mkt_print_version(const char *extra)
 		printf("%s\n", extra);
 }
 
-static uint64_t rec_bad, rec_unprinted;
+static uint64_t rec_bad, rec_unprinted, rec_hidden; /* hidden: never printed, in all */
 static int64_t rec_last_ns;
 
 void mkt_rec_warn(const char *src, uint64_t lineno, const char *fmt, ...)
@@ -84,12 +84,14 @@ void mkt_rec_warn(const char *src, uint64_t lineno, const char *fmt, ...)
 	rec_bad++;
 	if (mkt_verbosity < 0) {
 		rec_unprinted++;
+		rec_hidden++;
 		return;
 	}
 	if (rec_bad > 10) {
 		now = mkt_mono_ns();
 		if (now - rec_last_ns < 1000000000LL) {
 			rec_unprinted++;
+			rec_hidden++;
 			return;
 		}
 		rec_last_ns = now;
@@ -116,9 +118,14 @@ void mkt_rec_summary(void)
 {
 	if (rec_bad == 0)
 		return;
-	fprintf(stderr, "%s: %llu bad record%s skipped\n",
-	    program_invocation_short_name, (unsigned long long)rec_bad,
-	    rec_bad == 1 ? "" : "s");
+	if (rec_hidden)
+		fprintf(stderr, "%s: %llu bad record%s skipped (%llu not printed)\n",
+		    program_invocation_short_name, (unsigned long long)rec_bad,
+		    rec_bad == 1 ? "" : "s", (unsigned long long)rec_hidden);
+	else
+		fprintf(stderr, "%s: %llu bad record%s skipped\n",
+		    program_invocation_short_name, (unsigned long long)rec_bad,
+		    rec_bad == 1 ? "" : "s");
 }
 
 void mkt_info(int level, const char *fmt, ...)
