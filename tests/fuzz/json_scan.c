@@ -40,9 +40,12 @@
  *     the text after the mark is compared in full instead, after checking
  *     that jq gives the same value without the mark.
  *  R  jq stops at an ASCII RS byte (0x1E, the json-seq separator) that
- *     follows a complete value and ignores the rest of the text. Not
- *     skipped: our error must be at that RS, and the text before it is
- *     compared in full (jq must give the same value for it).
+ *     follows a complete value and ignores the rest of the text, even the
+ *     unfinished start of a second value before the RS (-1{<RS>...).
+ *     Not skipped: our error must be at or before that RS, and then
+ *     either the text before the RS, or else the text before our error
+ *     (the first value alone), must give jq's value, and is compared in
+ *     full.
  *  D  jq's depth limit (256) counts an object twice while one of its
  *     values is being parsed (the pending key is pushed on its stack), so
  *     {"a":[[...]]} with 255 levels in all is refused. Arrays alone count
@@ -481,7 +484,8 @@ static int jq_type(jv v)
 static void jq_only(const char *s, size_t n, size_t off, jv want, int level)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t from, to;
+	size_t from = 0, to = 0;
+	const char *rs;
 	int dev;
 
 	if (level < 4 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 && off == 0) {
@@ -493,14 +497,25 @@ static void jq_only(const char *s, size_t n, size_t off, jv want, int level)
 		compare(s + 3, n - 3, level + 1);
 		return;
 	}
-	if (level < 4 && off < n && u[off] == 0x1E) {
-		/* R: the text before the RS is what jq read */
-		jv head = jv_parse_sized(s, (int)off);
-		if (!jv_equal(jv_copy(want), head))
-			DIE("jq's value is not that of the text before RS");
-		jv_free(want);
-		compare(s, off, level + 1);
-		return;
+	rs = memchr(s, 0x1E, n);
+	if (level < 4 && rs != NULL && (size_t)(rs - s) >= off) {
+		/* R: jq read up to the RS; either the text before it is one
+		 * value, or it is one value (which ours must read as far as
+		 * where it stopped) and the start of another that the RS cut */
+		size_t r = (size_t)(rs - s);
+		jv head = jv_parse_sized(s, (int)r);
+		if (jv_equal(jv_copy(want), head)) {
+			jv_free(want);
+			compare(s, r, level + 1);
+			return;
+		}
+		head = jv_parse_sized(s, (int)off);
+		if (jv_equal(jv_copy(want), head)) {
+			jv_free(want);
+			compare(s, off, level + 1);
+			return;
+		}
+		/* else the RS is not why we differ: try the other classes */
 	}
 	dev = first_deviation(u, n, &from, &to);
 	if (dev != DEV_NONE && off >= from && off <= to) {
