@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test_json.c -- the scanner and emitter on hand-written cases. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "json.h"
@@ -18,6 +19,230 @@ static const char *num(double d)
 	mkt_buf_reset(&b);
 	mkt_json_num(&b, d);
 	return b.p;
+}
+
+/* Error column of mkt_json_scan on s, or 0 if it was accepted. */
+static int errcol(const char *s, size_t len)
+{
+	static struct mkt_jobj o;
+	char err[128];
+	int col = 0;
+
+	if (mkt_json_scan(&o, s, len, err, sizeof(err)) == 0)
+		return 0;
+	if (sscanf(err, "column %d:", &col) != 1)
+		return -1;
+	return col;
+}
+
+/* n nested arrays inside {"a": ... } when obj, else n bare arrays. */
+static char *nest(int n, int obj)
+{
+	char *s = malloc((size_t)n * 2 + 8), *p = s;
+	int i;
+
+	if (obj)
+		p += sprintf(p, "{\"a\":");
+	for (i = 0; i < n; i++)
+		*p++ = '[';
+	for (i = 0; i < n; i++)
+		*p++ = ']';
+	if (obj)
+		*p++ = '}';
+	*p = '\0';
+	return s;
+}
+
+static const char *dnum(double d)
+{
+	static struct mkt_buf b;
+	mkt_buf_reset(&b);
+	mkt_json_num(&b, d);
+	return b.p;
+}
+
+static void test_more(void)
+{
+	struct mkt_jobj o = { 0 };
+	struct mkt_buf tmp = MKT_BUF_INIT, b = MKT_BUF_INIT;
+	const struct mkt_jfield *f;
+	char err[128], *s;
+	const char *str;
+	size_t len;
+	double d;
+	int64_t i;
+	int k;
+
+	/* mkt_json_validate: any value, its type */
+	CHECK(mkt_json_validate(" 1 ", 3, err, sizeof(err)) == MKT_JNUM);
+	CHECK(mkt_json_validate("\"x\"", 3, err, sizeof(err)) == MKT_JSTR);
+	CHECK(mkt_json_validate("[]", 2, err, sizeof(err)) == MKT_JARR);
+	CHECK(mkt_json_validate("{}", 2, err, sizeof(err)) == MKT_JOBJ);
+	CHECK(mkt_json_validate("true", 4, err, sizeof(err)) == MKT_JTRUE);
+	CHECK(mkt_json_validate("false", 5, err, sizeof(err)) == MKT_JFALSE);
+	CHECK(mkt_json_validate("null", 4, err, sizeof(err)) == MKT_JNULL);
+	CHECK(mkt_json_validate("", 0, err, sizeof(err)) == -1);
+	CHECK(mkt_json_validate("1 2", 3, err, sizeof(err)) == -1);
+	CHECK(mkt_json_validate("nul", 3, err, sizeof(err)) == -1);
+	CHECK(mkt_json_validate("[1,[2,[3]]]", 11, err, sizeof(err)) == MKT_JARR);
+
+	/* depth: 256 levels pass, 257 do not (jq 1.6 agrees for arrays) */
+	s = nest(256, 0);
+	CHECK(mkt_json_validate(s, strlen(s), err, sizeof(err)) == MKT_JARR);
+	free(s);
+	s = nest(257, 0);
+	CHECK(mkt_json_validate(s, strlen(s), err, sizeof(err)) == -1);
+	CHECK(strstr(err, "column 257: nested too deeply") != NULL);
+	free(s);
+	s = nest(255, 1);
+	CHECK(scan(&o, s) == 0 && o.n == 1 && o.f[0].type == MKT_JARR && o.f[0].vlen == 510);
+	free(s);
+	s = nest(256, 1);
+	CHECK(scan(&o, s) == -1);
+	free(s);
+
+	/* error columns point at the fault */
+	CHECK(errcol("{\"a\":1,}", 8) == 8);
+	CHECK(errcol("{\"a\" 1}", 7) == 6);
+	CHECK(errcol("{\"a\":\"\x01\"}", 9) == 7);
+	CHECK(errcol("{\"a\":\"x\xff\"}", 10) == 8);
+	CHECK(errcol("{\"a\":1} x", 9) == 9);
+	CHECK(errcol("[1]", 3) == 1);
+	CHECK(errcol("{\"a\":1", 6) == 7);
+	CHECK(errcol("{\"a\":\"x\\u00\"}", 13) == 8);
+	/* a NUL byte is a byte like any other: not an end */
+	CHECK(errcol("{\"a\":1}\0", 8) == 8);
+	CHECK(errcol("{\"a\":\"\0\"}", 9) == 7);
+
+	/* white space: only the four of RFC 8259 */
+	CHECK(scan(&o, "\t\r\n {\n\"a\"\t:\r1\n}\n") == 0 && o.n == 1);
+	CHECK(scan(&o, "\f{}") == -1);
+	CHECK(scan(&o, "{}\v") == -1);
+	CHECK(scan(&o, "\xc2\xa0{}") == -1);
+
+	/* UTF-8: the boundaries of each form */
+	CHECK(scan(&o, "{\"a\":\"\x7f\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80\xef\xbf\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\"}") == 0);
+	CHECK(scan(&o, "{\"a\":\"\xc1\xbf\"}") == -1);          /* overlong */
+	CHECK(scan(&o, "{\"a\":\"\xe0\x9f\xbf\"}") == -1);      /* overlong */
+	CHECK(scan(&o, "{\"a\":\"\xf0\x8f\xbf\xbf\"}") == -1);  /* overlong */
+	CHECK(scan(&o, "{\"a\":\"\xed\xbf\xbf\"}") == -1);      /* surrogate */
+	CHECK(scan(&o, "{\"a\":\"\xf4\x90\x80\x80\"}") == -1);  /* > U+10FFFF */
+	CHECK(scan(&o, "{\"a\":\"\xf5\x80\x80\x80\"}") == -1);
+	CHECK(scan(&o, "{\"a\":\"\x80\"}") == -1);              /* stray continuation */
+	CHECK(scan(&o, "{\"a\":\"\xe2\x82\"}") == -1);          /* cut short */
+	CHECK(scan(&o, "{\"\xe2\x82\xac\":1}") == 0);            /* in keys too */
+	CHECK(scan(&o, "{\"\xe2\x82\":1}") == -1);
+
+	/* many fields (the field array grows) and lookups by escaped key */
+	mkt_buf_reset(&b);
+	mkt_buf_addc(&b, '{');
+	for (k = 0; k < 100; k++) {
+		char key[16];
+		snprintf(key, sizeof(key), "f%d", k);
+		mkt_json_key(&b, key);
+		mkt_json_int(&b, k);
+	}
+	mkt_buf_adds(&b, ",\"f\\u0035\":\"five\"}");
+	CHECK(scan(&o, b.p) == 0 && o.n == 101);
+	f = mkt_jobj_gets(&o, "f99");
+	CHECK(f && mkt_jfield_int64(f, &i) == 0 && i == 99);
+	f = mkt_jobj_gets(&o, "f5"); /* the later, escaped spelling wins */
+	CHECK(f && f->kesc && mkt_jfield_string(f, &tmp, &str, &len) == 0 && len == 4);
+	f = mkt_jobj_gets(&o, "f50");
+	CHECK(f && mkt_jfield_int64(f, &i) == 0 && i == 50);
+	CHECK(mkt_jobj_get(&o, "f5\0", 3) == NULL);
+	CHECK(scan(&o, "{\"a\\u0000b\":1}") == 0);
+	CHECK(mkt_jobj_get(&o, "a\0b", 3) != NULL && mkt_jobj_gets(&o, "a") == NULL);
+
+	/* numbers: types and readers */
+	CHECK(scan(&o, "{\"i\":-9223372036854775808,\"j\":9223372036854775807,"
+	    "\"k\":9223372036854775808,\"e\":1e3,\"x\":1.5,\"z\":-0,\"s\":\"2.5\","
+	    "\"t\":\"2.5x\",\"u\":\"\\u0032\",\"b\":true}") == 0);
+	CHECK(mkt_jfield_int64(mkt_jobj_gets(&o, "i"), &i) == 0 && i == INT64_MIN);
+	CHECK(mkt_jfield_int64(mkt_jobj_gets(&o, "j"), &i) == 0 && i == INT64_MAX);
+	CHECK(mkt_jfield_int64(mkt_jobj_gets(&o, "k"), &i) == -1);
+	CHECK(mkt_jfield_int64(mkt_jobj_gets(&o, "e"), &i) == 0 && i == 1000);
+	CHECK(mkt_jfield_int64(mkt_jobj_gets(&o, "x"), &i) == -1);
+	CHECK(mkt_jfield_int64(mkt_jobj_gets(&o, "z"), &i) == 0 && i == 0);
+	CHECK(mkt_jfield_int64(mkt_jobj_gets(&o, "s"), &i) == -1);
+	CHECK(mkt_jfield_double(mkt_jobj_gets(&o, "s"), 0, &d) == -1);
+	CHECK(mkt_jfield_double(mkt_jobj_gets(&o, "s"), 1, &d) == 0 && d == 2.5);
+	CHECK(mkt_jfield_double(mkt_jobj_gets(&o, "t"), 1, &d) == -1);
+	CHECK(mkt_jfield_double(mkt_jobj_gets(&o, "u"), 1, &d) == -1);
+	CHECK(mkt_jfield_double(mkt_jobj_gets(&o, "b"), 1, &d) == -1);
+	CHECK(mkt_jfield_string(mkt_jobj_gets(&o, "b"), &tmp, &str, &len) == -1);
+	CHECK(mkt_json_parse_number("1e-400", 6, &d) == 0 && d == 0);
+	CHECK(mkt_json_parse_number("4.9406564584124654e-324", 23, &d) == 0 && d == 4.9406564584124654e-324);
+	CHECK(mkt_json_parse_number("9007199254740993", 16, &d) == 0 && d == 9007199254740992.0);
+	CHECK(mkt_json_parse_number("0.30000000000000004", 19, &d) == 0 && d == 0.1 + 0.2);
+	CHECK(mkt_json_parse_number("1.7976931348623157e308", 22, &d) == 0 && d == 1.7976931348623157e308);
+	CHECK(mkt_json_parse_number("01", 2, &d) == -1);
+	CHECK(mkt_json_parse_number("1 ", 2, &d) == -1);
+	CHECK(mkt_json_parse_number("", 0, &d) == -1);
+	CHECK(mkt_json_parse_number("-", 1, &d) == -1);
+	CHECK(mkt_json_parse_number("0.000000000000000000000000000001", 32, &d) == 0 && d == 1e-30);
+
+	/* the emitter's numbers read back exactly */
+	CHECK_STR(dnum(1e21), "1e+21");
+	CHECK_STR(dnum(1e15), "1e+15");
+	CHECK_STR(dnum(999999999999999.0), "999999999999999");
+	CHECK_STR(dnum(-1e-7), "-1e-07");
+	CHECK_STR(dnum(0.1 + 0.2), "0.30000000000000004");
+	CHECK_STR(dnum(5e-324), "4.94065645841247e-324");
+	CHECK_STR(dnum(-175.25), "-175.25");
+	CHECK_STR(dnum(INFINITY), "null");
+	CHECK_STR(dnum(-INFINITY), "null");
+	mkt_buf_reset(&b);
+	mkt_json_int(&b, INT64_MIN);
+	CHECK_STR(b.p, "-9223372036854775808");
+
+	/* unescaping: every escape, surrogate pairs, lone halves */
+	mkt_buf_reset(&tmp);
+	CHECK(mkt_json_unescape("\\\"\\\\\\/\\b\\f\\n\\r\\t", 16, &tmp) == 0);
+	CHECK(tmp.len == 8 && memcmp(tmp.p, "\"\\/\b\f\n\r\t", 8) == 0);
+	mkt_buf_reset(&tmp);
+	CHECK(mkt_json_unescape("\\ud800x\\udc00\\ud800\\ud800\\udfff", 31, &tmp) == 0);
+	CHECK_STR(tmp.p, "\xef\xbf\xbdx\xef\xbf\xbd\xef\xbf\xbd\xf0\x90\x8f\xbf");
+	mkt_buf_reset(&tmp);
+	CHECK(mkt_json_unescape("\\u00", 4, &tmp) == -1);
+	mkt_buf_reset(&tmp);
+	CHECK(mkt_json_unescape("a\\", 2, &tmp) == -1);
+
+	/* emitter strings: controls, DEL, the replacement of bad bytes */
+	mkt_buf_reset(&b);
+	mkt_json_str(&b, "\x7f\x1f\b\f\r\t\0/", 8);
+	CHECK_STR(b.p, "\"\x7f\\u001f\\b\\f\\r\\t\\u0000/\"");
+	mkt_buf_reset(&b);
+	mkt_json_str(&b, "\xe2\x82\xc3\xa9\xf4\x90\x80\x80", 8);
+	CHECK(mkt_json_validate(b.p, b.len, err, sizeof(err)) == MKT_JSTR);
+	CHECK_STR(b.p, "\"\xef\xbf\xbd\xef\xbf\xbd\xc3\xa9\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
+	mkt_buf_reset(&b);
+	mkt_json_str(&b, "", 0);
+	CHECK_STR(b.p, "\"\"");
+
+	/* separators and keys */
+	mkt_buf_reset(&b);
+	mkt_buf_addc(&b, '[');
+	mkt_json_sep(&b);
+	mkt_json_int(&b, 1);
+	mkt_json_sep(&b);
+	mkt_buf_addc(&b, '{');
+	mkt_json_keyn(&b, "k\"ey", 4);
+	mkt_json_str(&b, "v", 1);
+	mkt_buf_adds(&b, "}]");
+	CHECK_STR(b.p, "[1,{\"k\\\"ey\":\"v\"}]");
+
+	/* reopen: white space before the brace, and a text without one */
+	mkt_buf_reset(&b);
+	CHECK(mkt_json_reopen(&b, "{\"a\":{\"b\":1}\n}\r", 15) == 0);
+	CHECK_STR(b.p, "{\"a\":{\"b\":1}");
+	mkt_buf_reset(&b);
+	CHECK(mkt_json_reopen(&b, "[1]", 3) == -1);
+
+	mkt_jobj_free(&o);
+	mkt_jobj_free(&o);
+	mkt_buf_free(&tmp);
+	mkt_buf_free(&b);
 }
 
 int main(void)
@@ -105,6 +330,8 @@ int main(void)
 	mkt_json_int(&b, 1);
 	mkt_buf_addc(&b, '}');
 	CHECK_STR(b.p, "{\"z\":1}");
+
+	test_more();
 
 	mkt_jobj_free(&o);
 	mkt_buf_free(&b);
