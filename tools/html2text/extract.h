@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* extract.h -- what html2text does with a parsed tree: parse with bounded
+ * memory and an iterative free, match selectors, write text, find the
+ * main content block. */
+#ifndef HTML2TEXT_EXTRACT_H
+#define HTML2TEXT_EXTRACT_H
+
+#include <gumbo.h>
+
+#include "buf.h"
+#include "html2text.h"
+
+/* A parsed document. Every block gumbo allocates is linked into a list,
+ * so the tree is freed by walking that list: no recursion, whatever the
+ * depth. */
+struct doc {
+	GumboOutput *out;
+	void *blocks;      /* the allocation list (opaque) */
+	size_t bytes;      /* bytes currently allocated */
+};
+
+/* Parse html[0..n) (any bytes; invalid UTF-8 becomes U+FFFD). Returns 0,
+ * or -1 when memory ran out. */
+int doc_parse(struct doc *d, const char *html, size_t n);
+void doc_free(struct doc *d);
+
+struct text_opts {
+	int links;          /* keep link targets: "text <url>" */
+	const char *base;   /* resolve link targets against it (or NULL) */
+	int cleanup;        /* drop boilerplate inside the block (--main) */
+};
+
+/* Append the readable text of node (an element or the document) to out:
+ * block elements break lines, paragraphs are separated by a blank line,
+ * white space is collapsed (kept inside pre), dropped elements (script,
+ * style, nav, header, footer, aside, forms, ...) give nothing. No leading
+ * or trailing white space. Iterative. */
+void text_of(const GumboNode *node, const struct text_opts *o,
+    struct mkt_buf *out);
+
+/* Whether element node matches the group. */
+int sel_match(const struct sel_group *g, const GumboNode *node);
+
+/* The first element in document order below root (root itself excluded
+ * unless self is set) matching g, or NULL. */
+const GumboNode *sel_first(const struct sel_group *g, const GumboNode *root);
+
+/* Call fn for every element below root matching g, in document order.
+ * Matches inside a match are visited too. */
+void sel_each(const struct sel_group *g, const GumboNode *root,
+    void (*fn)(const GumboNode *, void *), void *arg);
+
+/* The document's <base href>, or NULL. */
+const char *doc_base_href(const GumboNode *root);
+
+/* The main content (article body) of the document: written as text to
+ * out. Returns 0, or -1 when no block looks like content (out then holds
+ * the text of the whole body). */
+int main_text(const GumboNode *root, const struct text_opts *o,
+    struct mkt_buf *out);
+
+#endif

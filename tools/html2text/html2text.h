@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* html2text.h -- the parts of html2text: selector parsing and matching,
+ * URL resolution, the pre-scan guard, text extraction, main content. */
+#ifndef HTML2TEXT_H
+#define HTML2TEXT_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/* ---- selectors (selparse.c: no gumbo, so the fuzz harness can take it) */
+
+#define SEL_MAX_LEN 4096
+#define SEL_MAX_PARTS 32   /* compounds in one complex selector */
+
+enum sel_op { SEL_EXISTS, SEL_EQ, SEL_INCL };
+enum sel_comb { SEL_DESC, SEL_CHILD };
+
+struct sel_attr {
+	char *name;     /* lower-cased */
+	char *value;    /* NULL for SEL_EXISTS */
+	int op;         /* enum sel_op */
+};
+
+/* One compound selector: tag (NULL for any), #id, .classes, [attrs].
+ * comb says how it relates to the compound before it (to its left). */
+struct sel_compound {
+	char *tag;
+	char *id;
+	char **classes;
+	size_t nclass;
+	struct sel_attr *attrs;
+	size_t nattr;
+	int comb;       /* enum sel_comb; unused for the first compound */
+	int tagid;      /* matcher cache: 0 unresolved, else tag number + 1 */
+};
+
+struct sel_complex {
+	struct sel_compound *c;
+	size_t n;
+};
+
+struct sel_group {
+	struct sel_complex *alt;
+	size_t n;
+};
+
+/* Parse a selector group (s is NUL-terminated). Returns 0, or -1 with a
+ * message naming the column and the construct in err; g is then empty.
+ * Supported: type, *, .class, #id, [attr], [attr=v], [attr~=v] (v bare or
+ * quoted), the descendant and child combinators, and comma groups. */
+int sel_parse(const char *s, struct sel_group *g, char *err, size_t errsize);
+void sel_free(struct sel_group *g);
+
+/* ---- URLs (url.c) ---- */
+
+/* Resolve reference ref (length rlen) against absolute base (RFC 3986
+ * section 5.2, with leading and trailing white space of ref removed),
+ * appending the result to out. An empty or NULL base leaves ref as it is.
+ * Returns 0 or -1 (out of memory). */
+int url_resolve(const char *base, const char *ref, size_t rlen,
+    struct mkt_buf *out);
+
+/* ---- guard (guard.c) ---- */
+
+/* Scan HTML for tag nesting before the parser sees it: a stack of open
+ * elements that knows void elements, raw text elements and the elements
+ * that close a sibling of their kind, much as a browser's would. Returns
+ * 0, or -1 with err filled when nesting passes max_depth. Linear time,
+ * memory O(max_depth). */
+int guard_scan(const char *s, size_t n, int max_depth, char *err,
+    size_t errsize);
+
+#endif
