@@ -510,6 +510,7 @@ struct nstat {
 	uint32_t tlen;     /* visible text bytes, white space collapsed */
 	uint32_t llen;     /* of which inside links */
 	uint32_t commas;
+	uint32_t alnum;    /* letters and digits (bytes of non-ASCII count) */
 	uint32_t np;       /* p elements below with some text */
 	uint32_t nli;
 	uint32_t nblock;   /* block children (div, p, table, lists, ...) */
@@ -550,7 +551,8 @@ static const char *const neg_exact[] = {
 	"cookies", "consent", "print", "email", "widget", "paywall", "video",
 	"player", "gallery", "slideshow", "teaser", "teasers",
 	"card", "cards", "headline", "headlines", "subscribe", "subscription",
-	NULL,
+	"header", "time", "date", "published", "updated", "disclaimer",
+	"masthead", "topbar", NULL,
 };
 static const char *const neg_prefix[] = {
 	"advert", "breadcrumb", "comment", "navbar", "navigation", "nav",
@@ -577,12 +579,12 @@ enum { CW_POS = 1, CW_NEG = 2, CW_STRONG = 4 };
 /* Class and id words after the article extractors: CW_POS for a word that
  * marks content, CW_NEG for one that marks boilerplate, CW_STRONG for one
  * that marks boilerplate even in a content block (share bars, related
- * links, ads). The attribute values are cut into lower-case words at
+ * links, ads). Where both kinds occur, the last word decides. The attribute values are cut into lower-case words at
  * anything not a letter or digit, and at camelCase humps. */
 static int class_weight(const GumboNode *n)
 {
 	const char *vals[2] = { attr(n, "class"), attr(n, "id") };
-	int pos = 0, neg = 0, strong = 0, v;
+	int pos = 0, neg = 0, strong = 0, last = 0, v;
 	char t[32];
 
 	for (v = 0; v < 2; v++) {
@@ -601,11 +603,11 @@ static int class_weight(const GumboNode *n)
 			}
 			if (k && k < sizeof(t)) {
 				if (tok_in(t, k, strong_prefix, 1) || tok_in(t, k, strong_exact, 0))
-					strong = neg = 1;
+					strong = neg = 1, last = -1;
 				else if (tok_in(t, k, pos_prefix, 1))
-					pos = 1;
+					pos = 1, last = 1;
 				else if (tok_in(t, k, neg_exact, 0) || tok_in(t, k, neg_prefix, 1))
-					neg = 1;
+					neg = 1, last = -1;
 			}
 			k = 0;
 			if (upper) {
@@ -615,6 +617,14 @@ static int class_weight(const GumboNode *n)
 			if (!c)
 				break;
 		}
+	}
+	/* both kinds: the later word is the more specific one
+	 * ("article-header", "post-meta" against "header-article-body") */
+	if (pos && neg) {
+		if (last < 0)
+			pos = 0;
+		else
+			neg = 0;
 	}
 	return (pos ? CW_POS : 0) | (neg ? CW_NEG : 0) | (strong ? CW_STRONG : 0);
 }
@@ -649,7 +659,8 @@ static int junk_el(const GumboNode *n, int cw)
 	return (cw & CW_STRONG) || ((cw & CW_NEG) && !(cw & CW_POS));
 }
 
-static uint32_t count_text(const char *s, size_t n, uint32_t *commas, int *ws)
+static uint32_t count_text(const char *s, size_t n, uint32_t *commas,
+    uint32_t *alnum, int *ws)
 {
 	uint32_t len = 0;
 	size_t i;
@@ -663,6 +674,10 @@ static uint32_t count_text(const char *s, size_t n, uint32_t *commas, int *ws)
 		} else {
 			if (c == ',')
 				(*commas)++;
+			else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+				(*alnum)++;
+			else if ((c >= '0' && c <= '9') || c >= 0x80)
+				(*alnum)++;
 			len++;
 			*ws = 0;
 		}
@@ -693,6 +708,7 @@ static void gather(const GumboNode *root)
 					up->tlen += me->tlen;
 					up->llen += me->llen;
 					up->commas += me->commas;
+					up->alnum += me->alnum;
 					up->np += me->np + (f->n->v.element.tag == GUMBO_TAG_P && me->tlen > 0);
 					up->nli += me->nli + (f->n->v.element.tag == GUMBO_TAG_LI);
 					up->nblock += is_blockish(f->n->v.element.tag);
@@ -704,12 +720,13 @@ static void gather(const GumboNode *root)
 		if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_WHITESPACE ||
 		    c->type == GUMBO_NODE_CDATA) {
 			struct nstat *up = is_el(f->n) ? st_of(f->n) : NULL;
-			uint32_t cm = 0, l;
+			uint32_t cm = 0, an = 0, l;
 			const GumboNode *a;
 			if (!up)
 				continue;
-			l = count_text(c->v.text.text, strlen(c->v.text.text), &cm, &ws);
+			l = count_text(c->v.text.text, strlen(c->v.text.text), &cm, &an, &ws);
 			up->tlen += l;
+			up->alnum += an;
 			up->commas += cm;
 			for (a = f->n; a && is_el(a); a = a->parent)
 				if (a->v.element.tag == GUMBO_TAG_A) {
@@ -838,6 +855,41 @@ static const GumboNode *score_all(const GumboNode *root, float *best_score)
 	return best;
 }
 
+static const char *const filler[] = {
+	"advertisement", "ad", "ads", "sponsored", "sponsored content",
+	"story continues below", "story continues below advertisement",
+	"scroll to continue", "advertisement scroll to continue",
+	"continue reading", "read more", "skip advertisement", NULL,
+};
+
+/* Whether a short block says only "Advertisement" or the like: its
+ * letters, lower-cased, with single spaces, are one of filler[]. */
+static int filler_text(const GumboNode *n)
+{
+	static struct mkt_buf t = MKT_BUF_INIT;
+	struct text_opts o = { 0, NULL, 0 };
+	char w[64];
+	size_t i, k = 0;
+	const char *const *f;
+
+	mkt_buf_reset(&t);
+	text_of(n, &o, &t);
+	for (i = 0; i < t.len && k < sizeof(w) - 1; i++) {
+		unsigned char c = (unsigned char)t.p[i];
+		if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+			w[k++] = (char)(c | 0x20);
+		else if (k && w[k - 1] != ' ')
+			w[k++] = ' ';
+	}
+	while (k && w[k - 1] == ' ')
+		k--;
+	w[k] = '\0';
+	for (f = filler; *f; f++)
+		if (!strcmp(w, *f))
+			return 1;
+	return 0;
+}
+
 /* Whether element n inside the content block is left out of it. */
 static int content_junk(const GumboNode *n)
 {
@@ -848,6 +900,11 @@ static int content_junk(const GumboNode *n)
 	if (!s)
 		return 1;
 	if (s->junk || t == GUMBO_TAG_H1)
+		return 1;
+	if (s->alnum == 0 && t != GUMBO_TAG_BR && t != GUMBO_TAG_HR && t != GUMBO_TAG_IMG)
+		return 1;
+	if (s->tlen < 48 && (t == GUMBO_TAG_P || t == GUMBO_TAG_DIV ||
+	    t == GUMBO_TAG_SPAN || t == GUMBO_TAG_SECTION) && filler_text(n))
 		return 1;
 	ld = link_density(s);
 	switch (t) {
