@@ -1,0 +1,472 @@
+#!/usr/bin/env bats
+# pgsink.bats -- pgsink against a real PostgreSQL: a sandbox cluster that
+# setup_file starts (scripts/pg-sandbox) and teardown_file removes.
+
+load helpers
+
+setup_file() {
+	unset PGHOST PGHOSTADDR PGPORT PGDATABASE PGUSER PGPASSWORD PGSERVICE DATABASE_URL
+	SB_TOP=$(mktemp -d /tmp/mktpipe-pgsink.XXXXXX)
+	chmod 755 "$SB_TOP"
+	export SB_TOP SB="$SB_TOP/pg"
+	eval "$(pg-sandbox start "$SB")"
+	export PGHOST PGPORT PGDATABASE PGUSER
+}
+
+teardown_file() {
+	pg-sandbox stop "$SB" || true
+	rmdir "$SB_TOP" 2>/dev/null || true
+}
+
+# q SQL -- run SQL, print rows unaligned (| between columns).
+q() {
+	psql -X -q -At -v ON_ERROR_STOP=1 -c "$1"
+}
+
+# pg_restart -- restart the sandbox server (fast shutdown).
+pg_restart() {
+	local ctl
+	ctl=$(ls /usr/lib/postgresql/*/bin/pg_ctl | tail -n1)
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u postgres -- "$ctl" -D "$SB/data" -m fast -w restart >/dev/null
+	else
+		"$ctl" -D "$SB/data" -m fast -w restart >/dev/null
+	fi
+}
+
+@test "pgsink: help, version and usage errors" {
+	run pgsink --help
+	assert_success
+	assert_line --partial 'usage: pgsink -t table'
+	run pgsink -V
+	assert_success
+	assert_line --index 0 --regexp '^pgsink \(mktpipe\) [0-9.]+$'
+	assert_line --index 1 --regexp '^libpq [0-9]+\.[0-9]+$'
+	run pgsink
+	assert_failure 2
+	assert_output --partial '--table is required'
+	run pgsink -t x --batch 0
+	assert_failure 2
+	run pgsink -t 'a.b.c'
+	assert_failure 2
+	run pgsink -t x --linger soon
+	assert_failure 2
+	run pgsink -t x --key 'a,'
+	assert_failure 2
+	run pgsink -t x --nope
+	assert_failure 2
+	run pgsink -t x extra-arg
+	assert_failure 2
+}
+
+@test "pgsink: a missing table is an error unless --create" {
+	run pgsink -t no_such_table </dev/null
+	assert_failure 1
+	assert_output --partial 'does not exist'
+}
+
+@test "pgsink: values are converted to the column types" {
+	q "CREATE TABLE conv (id int, i8 bigint, i2 smallint, f double precision,
+		n numeric, t text, b boolean, j jsonb, js json, tz timestamptz,
+		tsn timestamp, d date, vc varchar(10))"
+	cat >"$BATS_TEST_TMPDIR/in" <<'EOF'
+{"id":1,"i8":9007199254740993,"i2":-5,"f":175.5,"n":"123.4500","t":"plain","b":true,"j":{"a":[1,2,{"b":null}]},"js":[1,"x"],"tz":1704931200123,"tsn":1704931200000,"d":"2024-01-11","vc":"short"}
+{"id":2,"i8":100.0,"f":1e3,"n":2.5,"t":42,"b":false,"j":"str","js":{"k":"v"},"tz":"2024-01-11T01:02:03.5+01:00","d":1704931200000}
+{"id":3,"i8":-1,"f":-0.25,"t":true,"b":"yes","j":123,"js":null,"tz":null,"t":"last wins"}
+{"id":4,"t":{"x":1},"j":true,"b":"off"}
+EOF
+	run pgsink -t conv <"$BATS_TEST_TMPDIR/in"
+	assert_success
+	assert_output ''
+	run q "SELECT id, i8, i2, f, n, t, b, j, js, tz, tsn, d, vc FROM conv ORDER BY id"
+	assert_success
+	assert_output - <<'EOF'
+1|9007199254740993|-5|175.5|123.4500|plain|t|{"a": [1, 2, {"b": null}]}|[1,"x"]|2024-01-11 00:00:00.123+00|2024-01-11 00:00:00|2024-01-11|short
+2|100||1000|2.5|42|f|"str"|{"k":"v"}|2024-01-11 00:02:03.5+00||2024-01-11|
+3|-1||-0.25||last wins|t|123|||||
+4|||||{"x":1}|f|true|||||
+EOF
+}
+
+@test "pgsink: --epoch-unit and fractional epochs" {
+	q "CREATE TABLE eu (id int, ts timestamptz)"
+	printf '%s\n' '{"id":1,"ts":1704931200}' '{"id":2,"ts":1704931200.25}' |
+		pgsink -t eu --epoch-unit s
+	printf '%s\n' '{"id":3,"ts":1704931200000001}' | pgsink -t eu --epoch-unit us
+	printf '%s\n' '{"id":4,"ts":1704931200000000000}' | pgsink -t eu --epoch-unit ns
+	run q "SELECT id, ts FROM eu ORDER BY id"
+	assert_output - <<'EOF'
+1|2024-01-11 00:00:00+00
+2|2024-01-11 00:00:00.25+00
+3|2024-01-11 00:00:00.000001+00
+4|2024-01-11 00:00:00+00
+EOF
+}
+
+@test "pgsink: strings with tabs, newlines, backslashes and \\N survive COPY" {
+	q "CREATE TABLE esc (id int, s text, j jsonb)"
+	cat >"$BATS_TEST_TMPDIR/in" <<'EOF'
+{"id":1,"s":"a\tb\nc\rd\\e","j":{"k":"x\ty\\z"}}
+{"id":2,"s":"\\N","j":"\\N"}
+{"id":3,"s":"quote \" and \u00e9\u20ac \ud83d\ude00","j":["\t"]}
+{"id":4,"s":"","j":{}}
+EOF
+	run pgsink -t esc <"$BATS_TEST_TMPDIR/in"
+	assert_success
+	run q "SELECT json_build_object('id', id, 's', s, 'j', j)::text FROM esc ORDER BY id"
+	assert_output - <<'EOF'
+{"id" : 1, "s" : "a\tb\nc\rd\\e", "j" : {"k": "x\ty\\z"}}
+{"id" : 2, "s" : "\\N", "j" : "\\N"}
+{"id" : 3, "s" : "quote \" and é€ 😀", "j" : ["\t"]}
+{"id" : 4, "s" : "", "j" : {}}
+EOF
+}
+
+@test "pgsink: append mode adds every line, in batches" {
+	q "CREATE TABLE app (id int, v text DEFAULT 'dflt', at timestamptz DEFAULT '2000-01-01Z')"
+	for i in $(seq 1 25); do echo "{\"id\":$i,\"v\":\"r$i\"}"; done >"$BATS_TEST_TMPDIR/in"
+	echo '{"id":26}' >>"$BATS_TEST_TMPDIR/in"
+	run pgsink -t app --batch 7 -v <"$BATS_TEST_TMPDIR/in"
+	assert_success
+	assert_output --partial '26 rows written in 4 batches'
+	run q "SELECT count(*), sum(id), count(DISTINCT id), min(v), max(at) FROM app"
+	assert_output '26|351|26|dflt|2000-01-01 00:00:00+00'
+	run pgsink -t app <"$BATS_TEST_TMPDIR/in"
+	assert_success
+	run q "SELECT count(*), count(DISTINCT id) FROM app"
+	assert_output '52|26'
+}
+
+@test "pgsink: upsert twice leaves identical tables; last line of a key wins" {
+	q "CREATE TABLE up (sym text, ts bigint, px double precision, note text,
+		PRIMARY KEY (sym, ts))"
+	for i in $(seq 1 40); do
+		echo "{\"sym\":\"S$((i % 4))\",\"ts\":$((i % 10)),\"px\":$i,\"note\":\"n$i\"}"
+	done >"$BATS_TEST_TMPDIR/in"
+	run pgsink -t up -k sym,ts --batch 16 <"$BATS_TEST_TMPDIR/in"
+	assert_success
+	q "SELECT * FROM up ORDER BY sym, ts" >"$BATS_TEST_TMPDIR/dump1"
+	# 20 distinct (sym, ts) pairs; each keeps its last line (the largest i)
+	run q "SELECT count(*), sum(px) FROM up"
+	assert_output '20|610'
+	run pgsink -t up -k sym,ts --batch 1000 <"$BATS_TEST_TMPDIR/in"
+	assert_success
+	q "SELECT * FROM up ORDER BY sym, ts" >"$BATS_TEST_TMPDIR/dump2"
+	run diff "$BATS_TEST_TMPDIR/dump1" "$BATS_TEST_TMPDIR/dump2"
+	assert_success
+	run q "SELECT px, note FROM up WHERE sym = 'S1' AND ts = 1"
+	assert_output '21|n21'
+}
+
+@test "pgsink: duplicate keys inside one batch: the last line wins" {
+	q "CREATE TABLE dup (k text PRIMARY KEY, v int, w text)"
+	printf '%s\n' '{"k":"a","v":1,"w":"first"}' '{"k":"b","v":1,"w":"b"}' \
+		'{"k":"a","v":2,"w":"second"}' '{"k":"a","v":3,"w":"third"}' >"$BATS_TEST_TMPDIR/in"
+	run pgsink -t dup -k k <"$BATS_TEST_TMPDIR/in"
+	assert_success
+	run q "SELECT k, v, w FROM dup ORDER BY k"
+	assert_output - <<'EOF'
+a|3|third
+b|1|b
+EOF
+	# a missing field leaves the stored value as it is on update
+	printf '%s\n' '{"k":"a","v":9}' | pgsink -t dup -k k
+	run q "SELECT k, v, w FROM dup WHERE k = 'a'"
+	assert_output 'a|9|third'
+}
+
+@test "pgsink: rows the server rejects go to --reject, the rest commits, exit 1" {
+	q "CREATE TABLE rj (id int PRIMARY KEY, px numeric CHECK (px > 0), name text NOT NULL)"
+	q "INSERT INTO rj VALUES (100, 1, 'there')"
+	cat >"$BATS_TEST_TMPDIR/in" <<'EOF'
+{"id":1,"px":1,"name":"ok1"}
+{"id":2,"px":-1,"name":"negative"}
+{"id":3,"px":"abc","name":"not a number"}
+{"id":4,"px":4,"name":"ok4"}
+{"id":100,"px":5,"name":"duplicate"}
+{"id":6,"px":6}
+{"id":7,"px":7,"name":"ok7"}
+EOF
+	run pgsink -t rj -r "$BATS_TEST_TMPDIR/rej" --batch 100 <"$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	assert_output --partial 'stdin:2: rejected by the server: new row for relation "rj" violates check constraint "rj_px_check"'
+	assert_output --partial '4 rows rejected by the server'
+	run q "SELECT id FROM rj ORDER BY id"
+	assert_output "$(printf '1\n4\n7\n100')"
+	run jq -c '[.line, .sqlstate, .record.id]' "$BATS_TEST_TMPDIR/rej"
+	assert_output - <<'EOF'
+[2,"23514",2]
+[3,"22P02",3]
+[5,"23505",100]
+[6,"23502",6]
+EOF
+	run jq -r .error "$BATS_TEST_TMPDIR/rej"
+	assert_line --index 1 'invalid input syntax for type numeric: "abc"'
+	assert_line --index 2 --partial 'duplicate key value violates unique constraint "rj_pkey"'
+}
+
+@test "pgsink: rejects in upsert mode are isolated too" {
+	q "CREATE TABLE rju (id int PRIMARY KEY, px numeric CHECK (px > 0))"
+	for i in $(seq 1 50); do echo "{\"id\":$i,\"px\":$([ $((i % 17)) = 0 ] && echo -1 || echo $i)}"; done \
+		>"$BATS_TEST_TMPDIR/in"
+	run pgsink -t rju -k id -r "$BATS_TEST_TMPDIR/rej" <"$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	run q "SELECT count(*), sum(id) FROM rju"
+	assert_output '48|1224'
+	run jq -c '.record.id' "$BATS_TEST_TMPDIR/rej"
+	assert_output "$(printf '17\n34')"
+}
+
+@test "pgsink: bad lines are skipped, counted, reported; exit 1" {
+	q "CREATE TABLE bad (id int, v text)"
+	{
+		echo '{"id":1,"v":"a"}'
+		echo 'not json'
+		echo '{"id":2,"v":"b","unknown":1}'
+		printf '{"id":3,"v":"\xff"}\n'
+		echo '{"id":"x"}'
+		echo '{"id":1.5}'
+		echo '{"id":{"o":1}}'
+		echo '{}'
+		head -c 1100000 /dev/zero | tr '\0' 'x'
+		echo
+		echo '{"id":4,"v":"d"}'
+	} >"$BATS_TEST_TMPDIR/in"
+	run pgsink -t bad -r "$BATS_TEST_TMPDIR/rej" <"$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	assert_line --partial 'stdin:2: not a JSON object'
+	assert_line 'pgsink: stdin:3: field "unknown" is not a column of bad'
+	assert_line --partial 'stdin:4: not a JSON object'
+	assert_line 'pgsink: stdin:6: field "id" is not an integer'
+	assert_line 'pgsink: stdin:7: field "id" is an object'
+	assert_line 'pgsink: stdin:8: no fields'
+	assert_line 'pgsink: stdin:9: line longer than 1048576 bytes'
+	assert_line --partial 'stdin:5: rejected by the server: invalid input syntax for type integer: "x"'
+	assert_line 'pgsink: 8 bad records skipped'
+	run q "SELECT id, v FROM bad ORDER BY id"
+	assert_output "$(printf '1|a\n4|d')"
+	run jq -s -c 'map(.line)' "$BATS_TEST_TMPDIR/rej"
+	assert_output '[2,3,4,6,7,8,9,5]'
+}
+
+@test "pgsink: --strict stops at the first bad line" {
+	q "CREATE TABLE st (id int)"
+	printf '%s\n' '{"id":1}' 'oops' '{"id":3}' >"$BATS_TEST_TMPDIR/in"
+	run pgsink -t st --strict <"$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	assert_output --partial 'stdin:2: not a JSON object'
+	run q "SELECT array_agg(id) FROM st"
+	assert_output '{1}'
+}
+
+@test "pgsink: empty input is an error unless --allow-empty" {
+	q "CREATE TABLE em (id int)"
+	run pgsink -t em </dev/null
+	assert_failure 1
+	assert_output 'pgsink: stdin: no records in the input'
+	run pgsink -t em --allow-empty </dev/null
+	assert_success
+	assert_output ''
+}
+
+@test "pgsink: unknown fields into --extra" {
+	q "CREATE TABLE ex (id int, meta jsonb)"
+	printf '%s\n' '{"id":1,"a":"x","b":[1,2],"c\"q":{"d":null}}' '{"id":2}' |
+		pgsink -t ex --extra meta
+	run q "SELECT id, meta FROM ex ORDER BY id"
+	assert_output "$(printf '%s\n' '1|{"a": "x", "b": [1, 2], "c\"q": {"d": null}}' '2|')"
+	run pgsink -t ex --extra id </dev/null
+	assert_failure 1
+	assert_output --partial 'not of type json or jsonb'
+}
+
+@test "pgsink: identifiers are quoted: injection attempts are just strange names" {
+	q 'CREATE TABLE victim (id int)'
+	q 'INSERT INTO victim VALUES (1)'
+	# a quote in a bare name is refused; quoted, the name is taken as it is
+	run pgsink -t 'we"ird; DROP TABLE victim; --' --create </dev/null
+	assert_failure 2
+	printf '%s\n' '{"x\"; DROP TABLE victim; --":"evil","Mixed Case":1}' |
+		pgsink -t '"we""ird; DROP TABLE victim; --"' --create
+	run q 'SELECT count(*) FROM victim'
+	assert_output '1'
+	run q 'SELECT "x""; DROP TABLE victim; --", "Mixed Case" FROM "we""ird; DROP TABLE victim; --"'
+	assert_output 'evil|1'
+	# an existing table with such a column takes such a field
+	printf '%s\n' '{"x\"; DROP TABLE victim; --":"again","Mixed Case":2}' |
+		pgsink -t '"we""ird; DROP TABLE victim; --"'
+	run q 'SELECT count(*) FROM "we""ird; DROP TABLE victim; --"'
+	assert_output '2'
+}
+
+@test "pgsink: schema-qualified and quoted table names" {
+	q 'CREATE SCHEMA mkt; CREATE TABLE mkt.ticks (id int); CREATE TABLE public.ticks (id int)'
+	echo '{"id":7}' | pgsink -t mkt.ticks
+	echo '{"id":8}' | pgsink -t '"mkt"."ticks"'
+	echo '{"id":9}' | pgsink -t ticks
+	run q 'SELECT array_agg(id ORDER BY id) FROM mkt.ticks'
+	assert_output '{7,8}'
+	run q 'SELECT array_agg(id) FROM public.ticks'
+	assert_output '{9}'
+	q 'CREATE SCHEMA "a.b"; CREATE TABLE "a.b"."c.d" (id int)'
+	echo '{"id":1}' | pgsink -t '"a.b"."c.d"'
+	run q 'SELECT id FROM "a.b"."c.d"'
+	assert_output '1'
+}
+
+@test "pgsink: --create infers column types from the first record" {
+	printf '%s\n' '{"symbol":"AAPL","ts":1704931200000,"price":175.5,"size":100,"ok":true,"tags":["x"],"meta":{"a":1},"at":"2024-01-11T00:00:00Z","none":null}' \
+		'{"symbol":"TSLA","ts":1704931260000,"price":200,"size":5,"ok":false,"at":"2024-01-11T00:01:00Z"}' |
+		pgsink -t cr.made -c -k symbol,ts --time ts,at
+	run q "SELECT column_name, data_type FROM information_schema.columns
+		WHERE table_schema = 'cr' AND table_name = 'made' ORDER BY ordinal_position"
+	assert_output - <<'EOF'
+symbol|text
+ts|timestamp with time zone
+price|double precision
+size|bigint
+ok|boolean
+tags|jsonb
+meta|jsonb
+at|timestamp with time zone
+none|text
+EOF
+	run q "SELECT symbol, ts, price FROM cr.made ORDER BY symbol"
+	assert_output "$(printf '%s\n' 'AAPL|2024-01-11 00:00:00+00|175.5' 'TSLA|2024-01-11 00:01:00+00|200')"
+	run q "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'cr.made'::regclass AND indisprimary"
+	assert_output 'CREATE UNIQUE INDEX made_pkey ON cr.made USING btree (symbol, ts)'
+}
+
+@test "pgsink: --timescale without TimescaleDB: a plain table indexed on (key, time)" {
+	if q "SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'" | grep -q 1; then
+		skip "TimescaleDB is installed here"
+	fi
+	run pgsink -t hyper -c -k symbol,ts --timescale ts <<<'{"symbol":"A","ts":1704931200000,"v":1}'
+	assert_success
+	assert_output 'pgsink: TimescaleDB is not available: hyper stays a plain table, indexed on ("symbol", "ts" DESC)'
+	run q "SELECT indexdef FROM pg_indexes WHERE tablename = 'hyper' ORDER BY indexname"
+	assert_output - <<'EOF'
+CREATE UNIQUE INDEX hyper_pkey ON public.hyper USING btree (symbol, ts)
+CREATE INDEX hyper_ts_idx ON public.hyper USING btree (symbol, ts DESC)
+EOF
+}
+
+@test "pgsink: --schema runs the project schema; window rows upsert into stock_aggregates" {
+	row='{"symbol":"AAPL","window_start":1704931200000,"window_end":1704931500000,"avg_price":175.5,"max_price":176,"min_price":175,"total_volume":1200,"trade_count":12}'
+	run pgsink --schema "$TOP/examples/sql/schema.sql" -t stock_aggregates -k symbol,window_start <<<"$row"
+	assert_success
+	run pgsink --schema "$TOP/examples/sql/schema.sql" -t stock_aggregates -k symbol,window_start <<<"${row/175.5/175.75}"
+	assert_success
+	run q "SELECT symbol, window_start, window_end, avg_price, total_volume, trade_count FROM stock_aggregates"
+	assert_output 'AAPL|2024-01-11 00:00:00+00|2024-01-11 00:05:00+00|175.75|1200|12'
+	run q "SELECT to_regclass('breakout_alerts') IS NOT NULL, to_regclass('articles') IS NOT NULL,
+		to_regclass('price_ticks') IS NOT NULL"
+	assert_output 't|t|t'
+}
+
+@test "pgsink: --linger commits a quiet stream within a fraction of a second" {
+	q "CREATE TABLE lg (id int)"
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	pgsink -t lg --linger 150ms <"$BATS_TEST_TMPDIR/fifo" 3>&- &
+	pid=$!
+	exec 7>"$BATS_TEST_TMPDIR/fifo"
+	echo '{"id":1}' >&7
+	start=$(date +%s%N)
+	n=0
+	while [ "$n" != 1 ] && [ $(($(date +%s%N) - start)) -lt 3000000000 ]; do
+		sleep 0.05
+		n=$(q "SELECT count(*) FROM lg")
+	done
+	elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+	echo '{"id":2}' >&7
+	exec 7>&-
+	wait "$pid"
+	[ "$n" = 1 ]
+	echo "row visible after ${elapsed_ms} ms"
+	[ "$elapsed_ms" -lt 1000 ]
+	run q "SELECT count(*) FROM lg"
+	assert_output '2'
+}
+
+@test "pgsink: SIGTERM commits the open batch and exits 0" {
+	q "CREATE TABLE sg (id int)"
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	pgsink -t sg --linger 60s --batch 1000 <"$BATS_TEST_TMPDIR/fifo" 3>&- &
+	pid=$!
+	exec 7>"$BATS_TEST_TMPDIR/fifo"
+	for i in 1 2 3 4 5; do echo "{\"id\":$i}" >&7; done
+	sleep 0.5
+	# the batch is open: nothing committed yet
+	run q "SELECT count(*) FROM sg"
+	assert_output '0'
+	kill -TERM "$pid"
+	st=0
+	wait "$pid" || st=$?
+	exec 7>&-
+	[ "$st" = 0 ]
+	run q "SELECT count(*), sum(id) FROM sg"
+	assert_output '5|15'
+}
+
+@test "pgsink: a server restart mid-stream loses nothing and doubles nothing" {
+	q "CREATE TABLE rs (id int PRIMARY KEY, v text)"
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	pgsink -t rs -k id --linger 50 --batch 25 --retry-timeout 30s -v \
+		<"$BATS_TEST_TMPDIR/fifo" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	exec 7>"$BATS_TEST_TMPDIR/fifo"
+	for i in $(seq 1 300); do
+		echo "{\"id\":$i,\"v\":\"r$i\"}" >&7
+		[ $((i % 10)) = 0 ] && sleep 0.02
+		if [ "$i" = 100 ]; then
+			pg_restart 3>&- 7>&- &
+			rpid=$!
+		fi
+	done
+	wait "$rpid"
+	exec 7>&-
+	st=0
+	wait "$pid" || st=$?
+	cat "$BATS_TEST_TMPDIR/err"
+	[ "$st" = 0 ]
+	run q "SELECT count(*), count(DISTINCT id), sum(id), min(id), max(id) FROM rs"
+	assert_output '300|300|45150|1|300'
+	run grep -c 'reconnected' "$BATS_TEST_TMPDIR/err"
+	assert_output '1'
+}
+
+@test "pgsink: passwords are never printed" {
+	run env DATABASE_URL='postgresql://someone:s3cretPW@127.0.0.1:1/nodb' pgsink -v -t x </dev/null
+	assert_failure 1
+	assert_output --partial 'cannot connect'
+	refute_output --partial 's3cretPW'
+	run env PGPASSWORD=s3cretPW pgsink -vv -t no_table </dev/null
+	assert_failure 1
+	refute_output --partial 's3cretPW'
+	run pgsink -v --dsn "host=$PGHOST port=$PGPORT dbname=$PGDATABASE password=s3cretPW" -t no_table </dev/null
+	assert_failure 1
+	assert_output --partial 'connected to database'
+	refute_output --partial 's3cretPW'
+}
+
+@test "pgsink: a reject file that cannot be written fails the run" {
+	q "CREATE TABLE fu (id int)"
+	run pgsink -t fu -r /dev/full <<<'bad line'
+	assert_failure 1
+	assert_output --partial '/dev/full'
+	run pgsink -t fu -r /nonexistent/dir/rej <<<'{"id":1}'
+	assert_failure 1
+}
+
+@test "pgsink: man page" {
+	man_lint pgsink.1
+}
+
+@test "pgsink: man page examples run" {
+	cd "$BATS_TEST_TMPDIR"
+	ln -s "$TOP/examples" examples
+	run_man_examples pgsink.1
+	[ "$MAN_EXAMPLES_RUN" -ge 4 ]
+	run q "SELECT count(*) > 0 FROM stock_aggregates"
+	assert_output 't'
+}
