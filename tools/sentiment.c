@@ -1,0 +1,1601 @@
+// SPDX-License-Identifier: MIT
+/* sentiment.c -- bullish/bearish scores, ticker symbols and entities for news */
+/*
+ * Reads article records (NDJSON) on stdin and writes each with three
+ * fields added: "sentiment":{"label":"bullish|bearish|neutral","score":S}
+ * with S in [-1, 1], "symbols":[...] (tickers) and "entities":[...]
+ * (capitalised names). The text is the --title-field and --field values;
+ * with --text every input line is plain text instead, and the record
+ * written is {"text":LINE,...}.
+ *
+ * Scoring works sentence by sentence. Financial phrases ("beats
+ * estimates", "files for bankruptcy") and metric-times-direction rules
+ * ("operating loss narrowed", "net sales decreased", "profit rose to 5
+ * from 3") carry most of the weight; plain lexicon words (AFINN-165 with
+ * the financial additions) count for less, so that sentences stating
+ * facts stay neutral. Negation, boosters and dampeners, contrast ("but"),
+ * ALL-CAPS and exclamation marks adjust the weights, after VADER. The sum
+ * over sentences is squashed into [-1, 1] as x / sqrt(x^2 + 15).
+ *
+ * Output is block-buffered and flushed whenever input pauses, at exit,
+ * and after every record with -u.
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "io.h"
+#include "json.h"
+#include "map.h"
+
+#define LEXICON_FILE "afinn-financial.tsv"
+#define PHRASES_FILE "phrases.tsv"
+#define SYMBOLS_FILE "symbols.tsv"
+
+#define MAX_PHRASE_WORDS 8
+#define MAX_SYMBOLS 64
+#define MAX_ENTITIES 32
+#define MAX_ENTITY_WORDS 6
+
+/* weights of the parts of a score */
+#define W_LEX 0.4      /* a plain lexicon word, per point of its score */
+#define W_PHRASE 1.0   /* a phrase, per point of its score */
+#define W_METRIC 2.5   /* a metric moving in a direction */
+#define NEG_FACTOR (-0.74) /* a negated lexicon word (VADER) */
+#define BOOST 1.3
+#define DAMPEN 0.7
+#define ALPHA 15.0
+
+/* ---- settings ---- */
+
+struct settings {
+	const char *field;
+	const char *title_field;
+	int text_mode;
+	const char *lexicon;
+	const char *phrases;
+	const char *symbols;
+	double bullish;
+	double bearish;
+	int strict;
+	int unbuffered;
+};
+
+static struct settings opt = {
+	.field = "body",
+	.title_field = "title",
+	.text_mode = 0,
+	.lexicon = NULL,
+	.phrases = NULL,
+	.symbols = NULL,
+	.bullish = 0.25,
+	.bearish = -0.25,
+	.strict = 0,
+	.unbuffered = 0,
+};
+
+/* ---- word classes ---- */
+
+enum {
+	WC_NEGATOR = 1 << 0,
+	WC_BOOST = 1 << 1,
+	WC_DAMPEN = 1 << 2,
+	WC_CONTRAST = 1 << 3,
+	WC_METRIC = 1 << 4,      /* more of it is good: profit, sales */
+	WC_NEGMETRIC = 1 << 5,   /* more of it is bad: loss, costs */
+	WC_UP = 1 << 6,
+	WC_DOWN = 1 << 7,
+	WC_FROM = 1 << 8,
+	WC_TO = 1 << 9,
+	WC_VERSUS = 1 << 10,     /* compared, versus, vs, against */
+	WC_NOTNAME = 1 << 11,    /* never starts or makes an entity alone */
+	WC_TITLE = 1 << 12,      /* a person's title: cut from entities */
+	WC_ORGSUFFIX = 1 << 13,
+	WC_NOTTICKER = 1 << 14,  /* an acronym that is not a ticker */
+	WC_EXCHANGE = 1 << 15,
+	WC_CONNECT = 1 << 16,    /* of, and, & inside a name */
+	WC_PREP = 1 << 17,       /* in, of: "increase in sales" */
+};
+
+struct wclass {
+	unsigned bits;
+	const char *words;
+};
+
+/* Built-in word lists. Metrics and directions are what financial news
+ * turns on; they are listed as inflected forms, lower case. */
+static const struct wclass wclasses[] = {
+	{ WC_NEGATOR, "not no never without nor neither none cannot cant "
+	    "dont doesnt didnt isnt wasnt arent werent wont wouldnt shouldnt "
+	    "couldnt hasnt havent hadnt nt fails failed fail" },
+	{ WC_BOOST, "sharply significantly substantially strongly greatly "
+	    "considerably markedly dramatically steeply very extremely hugely "
+	    "massively highly especially remarkably much record" },
+	{ WC_DAMPEN, "slightly somewhat marginally modestly little barely "
+	    "hardly partly partially mildly fairly" },
+	{ WC_CONTRAST, "but however yet although though nevertheless "
+	    "nonetheless whereas" },
+	{ WC_METRIC, "profit profits earnings sales revenue revenues ebit "
+	    "ebitda ebita margin margins eps income turnover orders order "
+	    "bookings backlog dividend dividends guidance outlook forecast "
+	    "forecasts demand volumes volume output production deliveries "
+	    "shipments stock stocks shares share price prices valuation "
+	    "index indexes indices market markets growth result results "
+	    "cash flow cashflow payout buyback buybacks rating ratings "
+	    "target targets estimate estimates expectations occupancy "
+	    "capacity traffic subscribers users customers productivity "
+	    "efficiency liquidity gdp" },
+	{ WC_NEGMETRIC, "loss losses costs cost expenses expense debt debts "
+	    "deficit deficits unemployment layoffs writedown writedowns "
+	    "impairment impairments provisions charges charge risk risks "
+	    "defaults delinquencies arrears liabilities inflation burn "
+	    "churn jobless claims spread spreads leverage headcount" },
+	{ WC_UP, "rose rise rises rising risen increased increase increases "
+	    "increasing grew grow grows growing grown up higher gained gain "
+	    "gains jumped jump jumps surged surge surges soared soar soars "
+	    "climbed climb climbs improved improve improves improvement "
+	    "rebounded rebound rebounds doubled tripled expanded expand "
+	    "expands widened widen widens boosted boost raised raise raises "
+	    "strengthened exceeded exceeds topped advanced advance advances "
+	    "upgraded upgrade added adding accelerated accelerate higher "
+	    "outperformed rallied rally rallies spiked spike peaked" },
+	{ WC_DOWN, "fell fall falls falling fallen decreased decrease "
+	    "decreases decreasing declined decline declines declining down "
+	    "lower dropped drop drops slumped slump slumps plunged plunge "
+	    "plunges tumbled tumble tumbles sank sink sinks slid slide slides "
+	    "shrank shrink shrinks shrunk contracted contract contracts "
+	    "narrowed narrow narrows weakened weaken weakens cut cuts "
+	    "reduced reduce reduces halved eased ease eases dipped dip dips "
+	    "slipped slip slips lowered lowering downgraded downgrade lost "
+	    "slowed slow slows deteriorated worsened shed tanked retreated "
+	    "underperformed diminished" },
+	{ WC_FROM, "from" },
+	{ WC_TO, "to" },
+	{ WC_VERSUS, "compared versus vs against" },
+	{ WC_PREP, "in of for" },
+	{ WC_NOTNAME, "the a an this that these those it its he she they we "
+	    "i you his her their our in on at for by with from to of and or "
+	    "but as after before if when while shares stock stocks investors "
+	    "analysts company monday tuesday wednesday thursday friday "
+	    "saturday sunday january february march april may june july "
+	    "august september october november december jan feb mar apr jun "
+	    "jul aug sep sept oct nov dec q1 q2 q3 q4 reporting editing "
+	    "according update updated read more also some many most there "
+	    "here what why how who new chief" },
+	{ WC_TITLE, "chief executive officer ceo cfo president chairman "
+	    "chairwoman director analyst economist strategist minister "
+	    "governor secretary mr mrs ms dr senator spokesman spokeswoman "
+	    "founder head" },
+	{ WC_ORGSUFFIX, "inc corp corporation ltd limited group bank plc llc "
+	    "ag sa nv se co company holdings partners securities capital "
+	    "technologies systems motors airlines pharmaceuticals energy "
+	    "financial insurance industries" },
+	{ WC_NOTTICKER, "ceo cfo coo cto cio usa us uk eu un ai it gdp ipo "
+	    "etf etfs sec fed fbi eps ebit ebitda esg pmi cpi ppi opec nato "
+	    "lseg llc inc ltd plc nyse nasdaq ftc doj imf ecb boe boj pboc fda "
+	    "epa irs ok tv pc ev evs fy yoy qoq am pm utc est et gmt usd eur "
+	    "gbp jpy chf cny mn bn ap afp dpa the and for ceo cio hr pr "
+	    "q1 q2 q3 q4 h1 h2 ma api app apps ar vr ip id ad ads mba phd "
+	    "ny la dc nj ca tx cnbc bbc cnn wsj ft nyt abc cbs nbc nba nfl "
+	    "covid ok" },
+	{ WC_EXCHANGE, "nasdaq nyse amex nysearca nysemkt lse lon tsx tsxv "
+	    "asx xetra etr fra epa ams bit bme six swx hkex hkg tyo tse otc "
+	    "otcmkts bats cboe binance coinbase kraken sgx krx nse bse" },
+	{ WC_CONNECT, "of and &" },
+};
+
+static struct mkt_map classes = MKT_MAP_INIT;   /* word -> bits */
+static struct mkt_map lexicon = MKT_MAP_INIT;   /* word -> score * 100 */
+
+static unsigned wclass(const char *w, size_t n)
+{
+	void **v = mkt_map_get(&classes, w, n);
+
+	return v ? (unsigned)(uintptr_t)*v : 0;
+}
+
+static void classes_init(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(wclasses) / sizeof(wclasses[0]); i++) {
+		const char *p = wclasses[i].words;
+		while (*p) {
+			const char *q = strchr(p, ' ');
+			size_t n = q ? (size_t)(q - p) : strlen(p);
+			int isnew;
+			void **v = mkt_map_put(&classes, p, n, &isnew);
+			if (!v)
+				err(1, "out of memory");
+			*v = (void *)((uintptr_t)*v | wclasses[i].bits);
+			p += n;
+			while (*p == ' ')
+				p++;
+		}
+	}
+}
+
+/* ---- tokens ---- */
+
+enum tkind { T_WORD, T_NUM, T_CASH, T_END, T_CLAUSE, T_EXCL, T_COLON,
+	T_LPAREN, T_RPAREN, T_OTHER };
+
+enum {
+	TF_CAP = 1,      /* first letter upper case */
+	TF_ALLCAPS = 2,  /* two or more letters, all upper case */
+};
+
+struct tok {
+	uint32_t off, len;   /* in the text */
+	uint32_t loff, llen; /* lower-cased, in the lower buffer */
+	uint8_t kind, flags;
+	double num;          /* T_NUM value */
+};
+
+struct toks {
+	struct tok *t;
+	size_t n, cap;
+	struct mkt_buf lower;
+};
+
+static int tok_add(struct toks *ts, const struct tok *t)
+{
+	if (ts->n == ts->cap) {
+		size_t nc = ts->cap ? ts->cap * 2 : 256;
+		struct tok *q = realloc(ts->t, nc * sizeof(*q));
+		if (!q)
+			return -1;
+		ts->t = q;
+		ts->cap = nc;
+	}
+	ts->t[ts->n++] = *t;
+	return 0;
+}
+
+static int is_letter(unsigned char c)
+{
+	return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80;
+}
+
+static int is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Cut s[0..n) into tokens: words (letters, with inner apostrophes; bytes
+ * past ASCII count as letters), numbers (with inner '.' and ','), $TAGs,
+ * and the punctuation that ends sentences and clauses. The lower-cased
+ * form of each word drops its apostrophes ("don't" -> "dont").
+ * Returns 0 or -1 (out of memory). Linear, no allocation once warm. */
+static int tokenize(const char *s, size_t n, struct toks *ts)
+{
+	size_t i = 0;
+
+	ts->n = 0;
+	mkt_buf_reset(&ts->lower);
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		struct tok t;
+		memset(&t, 0, sizeof(t));
+		t.off = (uint32_t)i;
+		if (is_letter(c) || (c == '$' && i + 1 < n &&
+		    ((unsigned char)s[i + 1] | 0x20) >= 'a' && ((unsigned char)s[i + 1] | 0x20) <= 'z')) {
+			int upper = 0, lowerc = 0;
+			t.kind = T_WORD;
+			if (c == '$') {
+				t.kind = T_CASH;
+				i++;
+			}
+			t.loff = (uint32_t)ts->lower.len;
+			if (((unsigned char)s[i] >= 'A' && (unsigned char)s[i] <= 'Z'))
+				t.flags |= TF_CAP;
+			while (i < n) {
+				unsigned char d = (unsigned char)s[i];
+				if (is_letter(d) || is_digit(d)) {
+					if (d >= 'A' && d <= 'Z') {
+						upper++;
+						d = (unsigned char)(d + 32);
+					} else if (d >= 'a' && d <= 'z') {
+						lowerc++;
+					}
+					mkt_buf_addc(&ts->lower, (char)d);
+					i++;
+				} else if ((d == '\'' && i + 1 < n && is_letter((unsigned char)s[i + 1])) ||
+				    (d == 0xE2 && i + 3 < n && (unsigned char)s[i + 1] == 0x80 &&
+				    (unsigned char)s[i + 2] == 0x99 && is_letter((unsigned char)s[i + 3]))) {
+					i += d == '\'' ? 1 : 3; /* apostrophe dropped */
+				} else if (d == '.' && t.kind == T_CASH && i + 1 < n &&
+				    (unsigned char)s[i + 1] >= 'A' && (unsigned char)s[i + 1] <= 'Z') {
+					mkt_buf_addc(&ts->lower, '.'); /* $BRK.B */
+					i++;
+				} else {
+					break;
+				}
+			}
+			if (upper >= 2 && lowerc == 0)
+				t.flags |= TF_ALLCAPS;
+			t.llen = (uint32_t)(ts->lower.len - t.loff);
+		} else if (is_digit(c)) {
+			char num[64];
+			size_t k = 0;
+			t.kind = T_NUM;
+			while (i < n) {
+				unsigned char d = (unsigned char)s[i];
+				if (is_digit(d)) {
+					if (k < sizeof(num) - 1)
+						num[k++] = (char)d;
+					i++;
+				} else if ((d == '.' || d == ',') && i + 1 < n &&
+				    is_digit((unsigned char)s[i + 1])) {
+					if (d == '.' && k < sizeof(num) - 1)
+						num[k++] = '.';
+					i++;
+				} else {
+					break;
+				}
+			}
+			num[k] = '\0';
+			t.num = strtod(num, NULL);
+			/* letters glued to a number (4Q, 10m) stay one token */
+			while (i < n && is_letter((unsigned char)s[i]) && (unsigned char)s[i] < 0x80)
+				i++;
+			t.loff = (uint32_t)ts->lower.len;
+		} else {
+			i++;
+			switch (c) {
+			case '.': case '?': t.kind = T_END; break;
+			case '!': t.kind = T_EXCL; break;
+			case ',': case ';': t.kind = T_CLAUSE; break;
+			case ':': t.kind = T_COLON; break;
+			case '(': case '[': t.kind = T_LPAREN; break;
+			case ')': case ']': t.kind = T_RPAREN; break;
+			case ' ': case '\t': case '\n': case '\r': case '\f':
+				continue;
+			default: t.kind = T_OTHER; break;
+			}
+			t.loff = (uint32_t)ts->lower.len;
+		}
+		t.len = (uint32_t)(i - t.off);
+		if (ts->lower.oom || tok_add(ts, &t) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static const char *lw(const struct toks *ts, const struct tok *t)
+{
+	return ts->lower.p + t->loff;
+}
+
+static unsigned tclass(const struct toks *ts, const struct tok *t)
+{
+	if (t->kind != T_WORD || !t->llen)
+		return 0;
+	return wclass(lw(ts, t), t->llen);
+}
+
+/* ---- lexicon and phrases ---- */
+
+struct phrase {
+	char *w[MAX_PHRASE_WORDS]; /* lower case; a trailing '*' matches any ending */
+	size_t n;
+	double score;
+	int next;                  /* next phrase with the same first word, or -1 */
+};
+
+static struct phrase *phrases;
+static size_t nphrases, capphrases;
+static struct mkt_map phrase_first = MKT_MAP_INIT; /* first word -> index + 1 */
+static size_t stem_min = SIZE_MAX, stem_max;  /* lengths of first words ending in '*' */
+
+/* Add a phrase of several words (text lower-cased here). Returns 0, or
+ * -1 if it has more words than MAX_PHRASE_WORDS. */
+static int phrase_add(const char *text, size_t len, double score)
+{
+	struct phrase *p;
+	size_t i = 0;
+	int isnew;
+	void **slot;
+
+	if (nphrases == capphrases) {
+		size_t nc = capphrases ? capphrases * 2 : 256;
+		struct phrase *q = realloc(phrases, nc * sizeof(*q));
+		if (!q)
+			err(1, "out of memory");
+		phrases = q;
+		capphrases = nc;
+	}
+	p = &phrases[nphrases];
+	memset(p, 0, sizeof(*p));
+	while (i < len) {
+		size_t a, k;
+		char *w;
+		while (i < len && (text[i] == ' ' || text[i] == '-'))
+			i++;
+		if (i >= len)
+			break;
+		a = i;
+		while (i < len && text[i] != ' ' && text[i] != '-')
+			i++;
+		if (p->n == MAX_PHRASE_WORDS) {
+			for (k = 0; k < p->n; k++)
+				free(p->w[k]);
+			return -1;
+		}
+		if (!(w = malloc(i - a + 1)))
+			err(1, "out of memory");
+		for (k = 0; a + k < i; k++) {
+			char c = text[a + k];
+			if (c == '\'')
+				c = '\0';
+			w[k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+		w[k] = '\0';
+		/* drop apostrophes as the tokenizer does */
+		{
+			size_t r, o = 0;
+			for (r = 0; r < k; r++)
+				if (w[r])
+					w[o++] = w[r];
+			w[o] = '\0';
+		}
+		p->w[p->n++] = w;
+	}
+	if (p->n == 0)
+		return 0;
+	p->score = score;
+	{
+		size_t l0 = strlen(p->w[0]);
+		if (l0 > 1 && p->w[0][l0 - 1] == '*') {
+			l0--;
+			if (l0 > stem_max)
+				stem_max = l0;
+			if (l0 < stem_min)
+				stem_min = l0;
+		}
+		slot = mkt_map_put(&phrase_first, p->w[0], l0, &isnew);
+	}
+	if (!slot)
+		err(1, "out of memory");
+	p->next = isnew ? -1 : (int)(uintptr_t)*slot - 1;
+	*slot = (void *)(uintptr_t)(nphrases + 1);
+	nphrases++;
+	return 0;
+}
+
+/* Load word<TAB>score lines (a phrase of several words is allowed where
+ * words are separated by spaces). Lines starting with '#' and empty lines
+ * are skipped. Exits 1 with the file and line on a malformed line. */
+static void load_scores(const char *path, int phrase_file)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	ssize_t n;
+
+	if (!f)
+		err(1, "%s", path);
+	while ((n = getline(&line, &cap, f)) > 0) {
+		char *tab, *end;
+		double v;
+		lineno++;
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n == 0 || line[0] == '#')
+			continue;
+		if (!(tab = strchr(line, '\t')) || tab == line)
+			errx(1, "%s:%zu: expected WORD<TAB>SCORE", path, lineno);
+		*tab = '\0';
+		errno = 0;
+		v = strtod(tab + 1, &end);
+		while (*end == '\t' || *end == ' ')
+			end++;
+		if (errno || end == tab + 1 || (*end && *end != '#') || !isfinite(v) || fabs(v) > 100)
+			errx(1, "%s:%zu: score is not a number from -100 to 100", path, lineno);
+		if (phrase_file || strchr(line, ' ') || strchr(line, '*')) {
+			if (phrase_add(line, (size_t)(tab - line), v) < 0)
+				errx(1, "%s:%zu: more than %d words", path, lineno, MAX_PHRASE_WORDS);
+		} else {
+			int isnew;
+			char *p;
+			void **slot;
+			for (p = line; *p; p++)
+				if (*p >= 'A' && *p <= 'Z')
+					*p = (char)(*p + 32);
+			/* apostrophes dropped as in the tokenizer */
+			{
+				char *r = line, *o = line;
+				for (; *r; r++)
+					if (*r != '\'')
+						*o++ = *r;
+				*o = '\0';
+			}
+			if (!(slot = mkt_map_put(&lexicon, line, strlen(line), &isnew)))
+				err(1, "out of memory");
+			*slot = (void *)(intptr_t)lround(v * 100);
+		}
+	}
+	if (ferror(f))
+		err(1, "%s", path);
+	free(line);
+	fclose(f);
+}
+
+static int lex_score(const struct toks *ts, const struct tok *t, double *v)
+{
+	void **slot;
+
+	if (t->kind != T_WORD)
+		return 0;
+	if (!(slot = mkt_map_get(&lexicon, lw(ts, t), t->llen)))
+		return 0;
+	*v = (double)(intptr_t)*slot / 100.0;
+	return 1;
+}
+
+static int word_is(const struct toks *ts, const struct tok *t, const char *w)
+{
+	size_t l = strlen(w);
+
+	if (l && w[l - 1] == '*')
+		return t->kind == T_WORD && t->llen >= l - 1 && !memcmp(lw(ts, t), w, l - 1);
+	return t->kind == T_WORD && t->llen == l && !memcmp(lw(ts, t), w, l);
+}
+
+/* Whether phrase p matches at token i, p->w[0] already matched. */
+static int phrase_rest(const struct toks *ts, const struct phrase *p, size_t i)
+{
+	size_t j;
+
+	for (j = 1; j < p->n; j++) {
+		const struct tok *u = &ts->t[i + j];
+		if (!strcmp(p->w[j], "#") ? u->kind != T_NUM : !word_is(ts, u, p->w[j]))
+			return 0;
+	}
+	return 1;
+}
+
+/* Longest phrase starting at token i (not past end); its length in
+ * tokens, or 0, with the score in *score. A first word "raise*" is
+ * indexed by its stem, so the token and then its prefixes down to the
+ * shortest stem are looked up. Numbers match a phrase word "#". */
+static size_t phrase_at(const struct toks *ts, size_t i, size_t end, double *score)
+{
+	const struct tok *t = &ts->t[i];
+	size_t best = 0, l;
+
+	if (t->kind != T_WORD)
+		return 0;
+	for (l = t->llen; l > 0; l--) {
+		void **slot;
+		int k;
+		if (l < t->llen && (l > stem_max || l < stem_min))
+			continue;
+		if (!(slot = mkt_map_get(&phrase_first, lw(ts, t), l)))
+			continue;
+		for (k = (int)(uintptr_t)*slot - 1; k >= 0; k = phrases[k].next) {
+			const struct phrase *p = &phrases[k];
+			if (i + p->n > end || p->n <= best || !word_is(ts, t, p->w[0]))
+				continue;
+			if (phrase_rest(ts, p, i)) {
+				best = p->n;
+				*score = p->score;
+			}
+		}
+		if (l < stem_min)
+			break;
+	}
+	return best;
+}
+
+/* ---- scoring ---- */
+
+struct scratch {
+	double *c;        /* contribution per token */
+	uint8_t *used;    /* token taken by a phrase or a metric rule */
+	size_t cap;
+};
+
+static struct scratch sc;
+
+static void scratch_fit(size_t n)
+{
+	if (n <= sc.cap)
+		return;
+	free(sc.c);
+	free(sc.used);
+	sc.cap = n + 256;
+	sc.c = malloc(sc.cap * sizeof(*sc.c));
+	sc.used = malloc(sc.cap);
+	if (!sc.c || !sc.used)
+		err(1, "out of memory");
+}
+
+/* Whether a negator stands within three words before token i (not past
+ * a, and not across a clause mark). */
+static int negated(const struct toks *ts, size_t a, size_t i)
+{
+	size_t k, seen = 0;
+
+	for (k = i; k > a && seen < 3; k--) {
+		const struct tok *t = &ts->t[k - 1];
+		if (t->kind == T_CLAUSE || t->kind == T_END)
+			break;
+		if (t->kind != T_WORD)
+			continue;
+		seen++;
+		if (tclass(ts, t) & WC_NEGATOR)
+			return 1;
+	}
+	return 0;
+}
+
+/* Booster or dampener next to token i: 1.3, 0.7 or 1. */
+static double intensity(const struct toks *ts, size_t a, size_t b, size_t i)
+{
+	double f = 1;
+	unsigned cl;
+
+	if (i > a && (cl = tclass(ts, &ts->t[i - 1])))
+		f = cl & WC_BOOST ? BOOST : cl & WC_DAMPEN ? DAMPEN : 1;
+	if (f == 1 && i + 1 < b && (cl = tclass(ts, &ts->t[i + 1])))
+		f = cl & WC_BOOST ? BOOST : cl & WC_DAMPEN ? DAMPEN : 1;
+	return f;
+}
+
+/* The metric a direction word at j speaks of: looked for up to eight
+ * words back ("net sales decreased", "operating loss narrowed") and then
+ * up to four ahead ("an increase in net sales"). Returns its index and
+ * its sign (+1 metric, -1 negative metric) in *sign, or (size_t)-1. */
+static size_t metric_for(const struct toks *ts, size_t a, size_t b, size_t j, int *sign)
+{
+	size_t k, seen = 0;
+	unsigned cl;
+
+	for (k = j; k > a && seen < 8; k--) {
+		const struct tok *t = &ts->t[k - 1];
+		if (t->kind == T_END || t->kind == T_CLAUSE)
+			break;
+		if (t->kind != T_WORD)
+			continue;
+		seen++;
+		cl = tclass(ts, t);
+		if (cl & WC_CONTRAST)
+			break;
+		if (sc.used[k - 1])
+			continue;
+		if (cl & WC_NEGMETRIC) {
+			*sign = -1;
+			return k - 1;
+		}
+		if (cl & WC_METRIC) {
+			*sign = 1;
+			return k - 1;
+		}
+		if ((cl & (WC_UP | WC_DOWN)) && k - 1 != j)
+			break;
+	}
+	for (k = j + 1, seen = 0; k < b && seen < 4; k++) {
+		const struct tok *t = &ts->t[k];
+		if (t->kind == T_END || t->kind == T_CLAUSE)
+			break;
+		if (t->kind != T_WORD)
+			continue;
+		seen++;
+		cl = tclass(ts, t);
+		if (seen == 1 && !(cl & WC_PREP) && !(cl & (WC_METRIC | WC_NEGMETRIC)))
+			break;
+		if (sc.used[k])
+			continue;
+		if (cl & WC_NEGMETRIC) {
+			*sign = -1;
+			return k;
+		}
+		if (cl & WC_METRIC) {
+			*sign = 1;
+			return k;
+		}
+	}
+	return (size_t)-1;
+}
+
+/* "from X to Y", "to Y from X", "Y compared with X", "Y versus X" in the
+ * clause after token m: +1 when the later value is higher, -1 lower, 0
+ * when there is no such comparison. */
+static int compare_after(const struct toks *ts, size_t m, size_t b)
+{
+	double first = 0, from = 0, to = 0;
+	int have_first = 0, have_from = 0, have_to = 0;
+	size_t k, q, seen = 0;
+
+	for (k = m + 1; k < b && seen < 20; k++, seen++) {
+		const struct tok *t = &ts->t[k];
+		unsigned cl;
+		if (t->kind == T_END)
+			break;
+		if (t->kind == T_NUM) {
+			if (!have_first) {
+				first = t->num;
+				have_first = 1;
+			}
+			continue;
+		}
+		cl = tclass(ts, t);
+		if (cl & WC_CONTRAST)
+			break;
+		if (!(cl & (WC_FROM | WC_TO | WC_VERSUS)))
+			continue;
+		/* the first number after the marker, before another marker */
+		for (q = k + 1; q < b && q < k + 5; q++) {
+			const struct tok *u = &ts->t[q];
+			if (u->kind == T_NUM || u->kind == T_END || (u->kind == T_WORD &&
+			    (tclass(ts, u) & (WC_FROM | WC_TO | WC_VERSUS))))
+				break;
+		}
+		if (q >= b || q >= k + 5 || ts->t[q].kind != T_NUM)
+			continue;
+		if (cl & WC_FROM) {
+			from = ts->t[q].num;
+			have_from = 1;
+		} else if (cl & WC_TO) {
+			to = ts->t[q].num;
+			have_to = 1;
+		} else if (have_first) {
+			/* "Y compared with X": the first number is the later one */
+			double x = ts->t[q].num;
+			return first > x ? 1 : first < x ? -1 : 0;
+		}
+		k = q;
+		if (have_from && have_to)
+			return to > from ? 1 : to < from ? -1 : 0;
+	}
+	return 0;
+}
+
+/* Score of the sentence in tokens [a, b). */
+static double score_sentence(const struct toks *ts, size_t a, size_t b,
+    int text_allcaps)
+{
+	size_t i, contrast = (size_t)-1;
+	double sum = 0;
+	int excl = 0;
+
+	for (i = a; i < b; i++) {
+		sc.c[i] = 0;
+		sc.used[i] = 0;
+	}
+	/* phrases, longest first at each position */
+	for (i = a; i < b; i++) {
+		double v = 0;
+		size_t n = phrase_at(ts, i, b, &v), k;
+		if (!n)
+			continue;
+		if (negated(ts, a, i))
+			v = -v;
+		sc.c[i] += v * W_PHRASE;
+		for (k = i; k < i + n; k++)
+			sc.used[k] = 1;
+		i += n - 1;
+	}
+	/* metric times direction */
+	for (i = a; i < b; i++) {
+		const struct tok *t = &ts->t[i];
+		unsigned cl = tclass(ts, t);
+		int msign, dsign;
+		size_t m;
+		if (sc.used[i] || !(cl & (WC_UP | WC_DOWN)))
+			continue;
+		/* "up from", "down from" are the direction of a comparison */
+		if ((m = metric_for(ts, a, b, i, &msign)) == (size_t)-1)
+			continue;
+		dsign = cl & WC_UP ? 1 : -1;
+		if ((cl & WC_UP) && (cl & WC_DOWN))
+			continue;
+		if (negated(ts, a, i) || (m < i && negated(ts, a, m)))
+			dsign = -dsign;
+		sc.c[i] += msign * dsign * W_METRIC * intensity(ts, a, b, i);
+		sc.used[i] = sc.used[m] = 1;
+	}
+	/* a metric compared by numbers: "profit was 5 mn, compared with 3 mn" */
+	for (i = a; i < b; i++) {
+		unsigned cl = tclass(ts, &ts->t[i]);
+		int dir;
+		if (sc.used[i] || !(cl & (WC_METRIC | WC_NEGMETRIC)))
+			continue;
+		if (!(dir = compare_after(ts, i, b)))
+			continue;
+		sc.c[i] += (cl & WC_NEGMETRIC ? -1 : 1) * dir * W_METRIC;
+		sc.used[i] = 1;
+	}
+	/* plain lexicon words */
+	for (i = a; i < b; i++) {
+		const struct tok *t = &ts->t[i];
+		unsigned cl;
+		double v;
+		if (t->kind == T_EXCL) {
+			excl++;
+			continue;
+		}
+		if (t->kind != T_WORD)
+			continue;
+		cl = tclass(ts, t);
+		if ((cl & WC_CONTRAST) && (word_is(ts, t, "but") || word_is(ts, t, "however") ||
+		    word_is(ts, t, "yet")))
+			contrast = i;
+		if (sc.used[i] || !lex_score(ts, t, &v))
+			continue;
+		/* a bare metric or direction word says little on its own */
+		if (cl & (WC_METRIC | WC_NEGMETRIC | WC_UP | WC_DOWN))
+			v *= 0.5;
+		v *= W_LEX * intensity(ts, a, b, i);
+		if ((t->flags & TF_ALLCAPS) && !text_allcaps)
+			v *= BOOST;
+		if (negated(ts, a, i))
+			v *= NEG_FACTOR;
+		sc.c[i] += v;
+	}
+	for (i = a; i < b; i++) {
+		double v = sc.c[i];
+		if (contrast != (size_t)-1)
+			v *= i < contrast ? 0.5 : 1.5;
+		sum += v;
+	}
+	if (excl && sum != 0)
+		sum *= 1 + 0.1 * (excl > 3 ? 3 : excl);
+	return sum;
+}
+
+/* Score of all tokens: the sum over sentences. */
+static double score_text(const struct toks *ts, int text_allcaps)
+{
+	size_t a = 0, i;
+	double sum = 0;
+
+	scratch_fit(ts->n);
+	for (i = 0; i <= ts->n; i++) {
+		if (i == ts->n || ts->t[i].kind == T_END ||
+		    (ts->t[i].kind == T_EXCL && (i + 1 == ts->n || ts->t[i + 1].kind != T_EXCL))) {
+			if (i > a)
+				sum += score_sentence(ts, a, i == ts->n ? i : i + 1, text_allcaps);
+			a = i + 1;
+		}
+	}
+	return sum;
+}
+
+/* ---- symbols ---- */
+
+struct symname {
+	char *w[MAX_PHRASE_WORDS];
+	size_t n;
+	int anycase;      /* written in lower case in the file: match any case */
+	int sym;          /* index into symtab */
+	int next;
+};
+
+static char **symtab;             /* tickers */
+static size_t nsym, capsym;
+static struct mkt_map tickers = MKT_MAP_INIT;   /* lower ticker -> index + 1 */
+static struct symname *names;
+static size_t nnames, capnames;
+static struct mkt_map name_first = MKT_MAP_INIT; /* first word -> index + 1 */
+
+static int sym_intern(const char *t, size_t n)
+{
+	int isnew;
+	void **slot;
+	char low[32];
+	size_t k;
+
+	if (n == 0 || n >= sizeof(low))
+		return -1;
+	for (k = 0; k < n; k++)
+		low[k] = (char)(t[k] >= 'A' && t[k] <= 'Z' ? t[k] + 32 : t[k]);
+	if (!(slot = mkt_map_put(&tickers, low, n, &isnew)))
+		err(1, "out of memory");
+	if (!isnew)
+		return (int)(uintptr_t)*slot - 1;
+	if (nsym == capsym) {
+		size_t nc = capsym ? capsym * 2 : 256;
+		char **q = realloc(symtab, nc * sizeof(*q));
+		if (!q)
+			err(1, "out of memory");
+		symtab = q;
+		capsym = nc;
+	}
+	if (!(symtab[nsym] = strndup(t, n)))
+		err(1, "out of memory");
+	for (k = 0; k < n; k++)
+		if (symtab[nsym][k] >= 'a' && symtab[nsym][k] <= 'z')
+			symtab[nsym][k] = (char)(symtab[nsym][k] - 32);
+	*slot = (void *)(uintptr_t)(++nsym);
+	return (int)nsym - 1;
+}
+
+static void name_add(const char *s, size_t len, int sym, const char *path, size_t lineno)
+{
+	struct symname *nm;
+	size_t i = 0;
+	int isnew, anycase = 1;
+	void **slot;
+
+	if (nnames == capnames) {
+		size_t nc = capnames ? capnames * 2 : 512;
+		struct symname *q = realloc(names, nc * sizeof(*q));
+		if (!q)
+			err(1, "out of memory");
+		names = q;
+		capnames = nc;
+	}
+	nm = &names[nnames];
+	memset(nm, 0, sizeof(*nm));
+	for (i = 0; i < len; i++)
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			anycase = 0;
+	/* words as the tokenizer makes them: letters and digits, lower-cased */
+	i = 0;
+	while (i < len) {
+		size_t a, k;
+		char *w;
+		while (i < len && !is_letter((unsigned char)s[i]) && !is_digit((unsigned char)s[i]))
+			i++;
+		if (i >= len)
+			break;
+		a = i;
+		while (i < len && (is_letter((unsigned char)s[i]) || is_digit((unsigned char)s[i]) || s[i] == '\''))
+			i++;
+		if (nm->n == MAX_PHRASE_WORDS)
+			errx(1, "%s:%zu: a name of more than %d words", path, lineno, MAX_PHRASE_WORDS);
+		if (!(w = malloc(i - a + 1)))
+			err(1, "out of memory");
+		for (k = 0; a < i; a++)
+			if (s[a] != '\'')
+				w[k++] = (char)(s[a] >= 'A' && s[a] <= 'Z' ? s[a] + 32 : s[a]);
+		w[k] = '\0';
+		nm->w[nm->n++] = w;
+	}
+	if (nm->n == 0)
+		return;
+	nm->anycase = anycase;
+	nm->sym = sym;
+	if (!(slot = mkt_map_put(&name_first, nm->w[0], strlen(nm->w[0]), &isnew)))
+		err(1, "out of memory");
+	nm->next = isnew ? -1 : (int)(uintptr_t)*slot - 1;
+	*slot = (void *)(uintptr_t)(nnames + 1);
+	nnames++;
+}
+
+/* ticker<TAB>name<TAB>aliases (comma separated; the last two optional). */
+static void load_symbols(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	ssize_t n;
+
+	if (!f)
+		err(1, "%s", path);
+	while ((n = getline(&line, &cap, f)) > 0) {
+		char *col[3] = { line, NULL, NULL }, *p;
+		int k = 0, sym;
+		size_t tl;
+		lineno++;
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n == 0 || line[0] == '#')
+			continue;
+		for (p = line; *p && k < 2; p++)
+			if (*p == '\t') {
+				*p = '\0';
+				col[++k] = p + 1;
+			}
+		tl = strlen(col[0]);
+		for (p = col[0]; *p; p++)
+			if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
+				errx(1, "%s:%zu: ticker '%s': expected upper-case letters, digits, '.' or '-'",
+				    path, lineno, col[0]);
+		if ((sym = sym_intern(col[0], tl)) < 0)
+			errx(1, "%s:%zu: ticker missing or too long", path, lineno);
+		if (col[1] && *col[1])
+			name_add(col[1], strlen(col[1]), sym, path, lineno);
+		if (col[2]) {
+			char *a = col[2];
+			while (*a) {
+				char *c = strchr(a, ',');
+				size_t l = c ? (size_t)(c - a) : strlen(a);
+				while (l && *a == ' ')
+					a++, l--;
+				if (l)
+					name_add(a, l, sym, path, lineno);
+				a += l;
+				if (*a == ',')
+					a++;
+			}
+		}
+	}
+	if (ferror(f))
+		err(1, "%s", path);
+	free(line);
+	fclose(f);
+}
+
+struct found {
+	const char *s[MAX_SYMBOLS > MAX_ENTITIES ? MAX_SYMBOLS : MAX_ENTITIES];
+	size_t len[MAX_SYMBOLS > MAX_ENTITIES ? MAX_SYMBOLS : MAX_ENTITIES];
+	size_t n, max;
+};
+
+/* Add s[0..n) unless already there (compared without case). */
+static void found_add(struct found *f, const char *s, size_t n)
+{
+	size_t i;
+
+	if (f->n >= f->max || n == 0)
+		return;
+	for (i = 0; i < f->n; i++)
+		if (f->len[i] == n && !strncasecmp(f->s[i], s, n))
+			return;
+	f->s[f->n] = s;
+	f->len[f->n++] = n;
+}
+
+static struct found syms = { .max = MAX_SYMBOLS };
+static struct found ents = { .max = MAX_ENTITIES };
+
+/* Whether a bare upper-case word may be read as the ticker of a listed
+ * company: listed, three letters or more, and not a common acronym. */
+static int bare_ticker(const struct toks *ts, const struct tok *t, int *sym)
+{
+	void **slot;
+
+	if (!(t->flags & TF_ALLCAPS) || t->llen < 3 || t->llen > 5)
+		return 0;
+	if (tclass(ts, t) & (WC_NOTTICKER | WC_NOTNAME | WC_CONNECT))
+		return 0;
+	if (!(slot = mkt_map_get(&tickers, lw(ts, t), t->llen)))
+		return 0;
+	*sym = (int)(uintptr_t)*slot - 1;
+	return 1;
+}
+
+/* Tickers in the text: $TAGS, EXCHANGE:TICKER, a listed ticker in
+ * parentheses or standing alone, and listed company and crypto names. */
+static void find_symbols(const char *text, const struct toks *ts)
+{
+	size_t i;
+
+	syms.n = 0;
+	for (i = 0; i < ts->n; i++) {
+		const struct tok *t = &ts->t[i];
+		int sym, k;
+		void **slot;
+		if (t->kind == T_CASH) {
+			/* $AAPL, $BRK.B; not $5 (a number), not $ALONGWORD */
+			if (t->llen >= 1 && t->llen <= 7 && !is_digit((unsigned char)lw(ts, t)[0]))
+				found_add(&syms, text + t->off + 1, t->len - 1);
+			continue;
+		}
+		if (t->kind != T_WORD)
+			continue;
+		/* EXCHANGE:TICKER or EXCHANGE: TICKER */
+		if ((tclass(ts, t) & WC_EXCHANGE) && i + 2 < ts->n &&
+		    ts->t[i + 1].kind == T_COLON && (ts->t[i + 2].kind == T_WORD ||
+		    ts->t[i + 2].kind == T_NUM) && ts->t[i + 2].off - (t->off + t->len) <= 2) {
+			const struct tok *u = &ts->t[i + 2];
+			size_t e = u->off + u->len;
+			/* a class suffix: BRK.B */
+			if (e + 1 < strlen(text) && text[e] == '.' && text[e + 1] >= 'A' && text[e + 1] <= 'Z')
+				e += 2;
+			if ((u->flags & TF_ALLCAPS) || u->kind == T_NUM ||
+			    (u->llen == 1 && (u->flags & TF_CAP))) {
+				found_add(&syms, text + u->off, e - u->off);
+				i += 2;
+				continue;
+			}
+		}
+		/* (TICKER) of a listed company, or a bare listed ticker */
+		if (bare_ticker(ts, t, &sym) ||
+		    (i > 0 && ts->t[i - 1].kind == T_LPAREN && i + 1 < ts->n &&
+		    ts->t[i + 1].kind == T_RPAREN && (t->flags & TF_ALLCAPS) &&
+		    t->llen <= 5 && !(tclass(ts, t) & WC_NOTTICKER) &&
+		    (slot = mkt_map_get(&tickers, lw(ts, t), t->llen)) &&
+		    (sym = (int)(uintptr_t)*slot - 1) >= 0)) {
+			found_add(&syms, symtab[sym], strlen(symtab[sym]));
+			continue;
+		}
+		/* names: longest listed name starting here */
+		if ((slot = mkt_map_get(&name_first, lw(ts, t), t->llen))) {
+			size_t best = 0;
+			int bsym = -1;
+			for (k = (int)(uintptr_t)*slot - 1; k >= 0; k = names[k].next) {
+				const struct symname *nm = &names[k];
+				size_t j;
+				if (i + nm->n > ts->n || nm->n <= best)
+					continue;
+				if (!nm->anycase && !(t->flags & TF_CAP))
+					continue;
+				for (j = 1; j < nm->n; j++) {
+					const struct tok *u = &ts->t[i + j];
+					if ((u->kind != T_WORD && u->kind != T_NUM) ||
+					    strlen(nm->w[j]) != u->llen ||
+					    memcmp(nm->w[j], lw(ts, u), u->llen))
+						break;
+				}
+				if (j == nm->n) {
+					best = nm->n;
+					bsym = nm->sym;
+				}
+			}
+			if (bsym >= 0) {
+				found_add(&syms, symtab[bsym], strlen(symtab[bsym]));
+				i += best - 1;
+			}
+		}
+	}
+}
+
+/* ---- entities ---- */
+
+/* Whether token i begins a sentence (first token, or after an end mark,
+ * a colon or an opening quote at the start). */
+static int sentence_start(const struct toks *ts, size_t i)
+{
+	size_t k = i;
+
+	while (k > 0 && ts->t[k - 1].kind == T_OTHER)
+		k--;
+	return k == 0 || ts->t[k - 1].kind == T_END || ts->t[k - 1].kind == T_EXCL ||
+	    ts->t[k - 1].kind == T_COLON;
+}
+
+static int capword(const struct toks *ts, const struct tok *t)
+{
+	(void)ts;
+	return t->kind == T_WORD && (t->flags & TF_CAP) && t->llen >= 1;
+}
+
+/* Capitalised runs of two or more words ("Bank of America", "Maria
+ * Lopez"), and single capitalised words followed by an organisation
+ * suffix ("Alphabet Inc"), with titles and leading function words cut.
+ * Deduplicated, in order of first appearance. */
+static void find_entities(const char *text, const struct toks *ts)
+{
+	size_t i = 0;
+
+	ents.n = 0;
+	while (i < ts->n) {
+		size_t a = i, b, words = 0, k;
+		const struct tok *t = &ts->t[i];
+		int has_suffix = 0, allcaps = 1;
+		if (!capword(ts, t)) {
+			i++;
+			continue;
+		}
+		/* extend: capitalised words, joined by "of", "and", "&" */
+		b = i;
+		while (b < ts->n) {
+			const struct tok *u = &ts->t[b];
+			if (capword(ts, u) && b - a < 12) {
+				b++;
+				continue;
+			}
+			if (b == a + 1 && (u->kind == T_WORD || u->kind == T_OTHER) &&
+			    (tclass(ts, u) & WC_CONNECT || (u->kind == T_OTHER && text[u->off] == '&')) &&
+			    b + 1 < ts->n && capword(ts, &ts->t[b + 1]) &&
+			    !(u->kind == T_WORD && (u->flags & TF_CAP))) {
+				b++;
+				continue;
+			}
+			break;
+		}
+		i = b > a ? b : a + 1;
+		/* cut leading words that are no part of a name, and titles */
+		while (a < b && ((tclass(ts, &ts->t[a]) & (WC_NOTNAME | WC_TITLE | WC_CONNECT)) ||
+		    ts->t[a].kind != T_WORD))
+			a++;
+		while (b > a && ((tclass(ts, &ts->t[b - 1]) & (WC_CONNECT | WC_NOTNAME)) ||
+		    ts->t[b - 1].kind != T_WORD))
+			b--;
+		if (a >= b)
+			continue;
+		for (k = a; k < b; k++) {
+			if (ts->t[k].kind == T_WORD)
+				words++;
+			if (!(ts->t[k].flags & TF_ALLCAPS))
+				allcaps = 0;
+		}
+		if (tclass(ts, &ts->t[b - 1]) & WC_ORGSUFFIX)
+			has_suffix = 1;
+		if (words > MAX_ENTITY_WORDS)
+			continue;
+		/* a lone word is a name only with a suffix; a run in capitals
+		 * (a headline, a dateline) is kept only if it has a suffix */
+		if (words < 2 || (allcaps && !has_suffix))
+			continue;
+		if (sentence_start(ts, a) && words == 2 && !has_suffix &&
+		    (tclass(ts, &ts->t[a]) & WC_NOTNAME))
+			continue;
+		found_add(&ents, text + ts->t[a].off,
+		    ts->t[b - 1].off + ts->t[b - 1].len - ts->t[a].off);
+	}
+}
+
+/* ---- records ---- */
+
+static struct mkt_writer out;
+static struct mkt_reader rd;
+static struct mkt_jobj jo;
+static struct toks ts;
+static struct mkt_buf text = MKT_BUF_INIT, tmp = MKT_BUF_INIT;
+static int status;
+
+static void on_pause(void *arg)
+{
+	(void)arg;
+	mkt_writer_flush(&out);
+}
+
+static void bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void bad(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (opt.strict) {
+		mkt_writer_flush(&out);
+		errx(1, "%s:%llu: %s", rd.name, (unsigned long long)rd.lineno, msg);
+	}
+	mkt_rec_warn(rd.name, rd.lineno, "%s", msg);
+}
+
+/* Score text[0..n) and find its symbols and entities; append the three
+ * fields to the open object in out.b. */
+static void analyse(const char *s, size_t n)
+{
+	struct mkt_buf *b = &out.b;
+	size_t i, up = 0, low = 0;
+	double x, score;
+	const char *label;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			up++;
+		else if (s[i] >= 'a' && s[i] <= 'z')
+			low++;
+	}
+	if (tokenize(s, n, &ts) < 0)
+		errx(1, "out of memory");
+	x = score_text(&ts, up > 0 && low == 0);
+	score = x / sqrt(x * x + ALPHA);
+	score = round(score * 1000) / 1000;
+	if (score == 0)
+		score = 0; /* no -0 */
+	label = score >= opt.bullish ? "bullish" : score <= opt.bearish ? "bearish" : "neutral";
+	find_symbols(s, &ts);
+	find_entities(s, &ts);
+	mkt_json_key(b, "sentiment");
+	mkt_buf_add(b, "{\"label\":\"", 10);
+	mkt_buf_adds(b, label);
+	mkt_buf_add(b, "\",\"score\":", 10);
+	mkt_json_num(b, score);
+	mkt_buf_addc(b, '}');
+	mkt_json_key(b, "symbols");
+	mkt_buf_addc(b, '[');
+	for (i = 0; i < syms.n; i++) {
+		mkt_json_sep(b);
+		mkt_json_str(b, syms.s[i], syms.len[i]);
+	}
+	mkt_buf_addc(b, ']');
+	mkt_json_key(b, "entities");
+	mkt_buf_addc(b, '[');
+	for (i = 0; i < ents.n; i++) {
+		mkt_json_sep(b);
+		mkt_json_str(b, ents.s[i], ents.len[i]);
+	}
+	mkt_buf_addc(b, ']');
+}
+
+/* Append the decoded string field named key to text, with a sentence
+ * break before it when text is not empty. Returns 1 if added, 0 if the
+ * field is missing or null, -1 if it is not a string. */
+static int add_field(const char *key)
+{
+	const struct mkt_jfield *f = mkt_jobj_gets(&jo, key);
+	const char *s;
+	size_t n;
+
+	if (!f || f->type == MKT_JNULL)
+		return 0;
+	if (f->type != MKT_JSTR)
+		return -1;
+	mkt_buf_reset(&tmp);
+	if (mkt_jfield_string(f, &tmp, &s, &n) < 0)
+		return -1;
+	if (text.len)
+		mkt_buf_add(&text, ".\n", 2);
+	mkt_buf_add(&text, s, n);
+	return 1;
+}
+
+static void do_record(const char *line, size_t len)
+{
+	char e[256];
+	int rt, rb;
+
+	if (opt.text_mode) {
+		mkt_buf_add(&out.b, "{\"text\":", 8);
+		mkt_json_str(&out.b, line, len);
+		analyse(line, len);
+		mkt_buf_addc(&out.b, '}');
+		mkt_writer_commit(&out);
+		return;
+	}
+	if (mkt_json_scan(&jo, line, len, e, sizeof(e)) < 0) {
+		bad("%s", e);
+		return;
+	}
+	mkt_buf_reset(&text);
+	rt = opt.title_field ? add_field(opt.title_field) : 0;
+	if (rt < 0) {
+		bad("\"%s\" is not a string", opt.title_field);
+		return;
+	}
+	rb = add_field(opt.field);
+	if (rb < 0) {
+		bad("\"%s\" is not a string", opt.field);
+		return;
+	}
+	if (rb == 0 && rt == 0) {
+		bad("\"%s\" is missing", opt.field);
+		return;
+	}
+	mkt_json_reopen(&out.b, line, len);
+	analyse(text.p ? text.p : "", text.len);
+	mkt_buf_addc(&out.b, '}');
+	mkt_writer_commit(&out);
+}
+
+/* ---- data files ---- */
+
+/* The path of a data file: the option if given, else $MKT_DATADIR/NAME,
+ * else ../share/NAME next to the binary (the build tree), else the
+ * installed data directory. NULL if none exists. */
+static const char *data_path(const char *given, const char *name)
+{
+	static char buf[4][PATH_MAX];
+	static int slot;
+	char *p = buf[slot++ & 3], exe[PATH_MAX];
+	const char *env = getenv("MKT_DATADIR");
+	ssize_t n;
+
+	if (given)
+		return given;
+	if (env && *env) {
+		snprintf(p, PATH_MAX, "%s/%s", env, name);
+		if (access(p, R_OK) == 0)
+			return p;
+	}
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		char *sl;
+		exe[n] = '\0';
+		if ((sl = strrchr(exe, '/'))) {
+			*sl = '\0';
+			snprintf(p, PATH_MAX, "%.*s/../share/%s", PATH_MAX - 64, exe, name);
+			if (access(p, R_OK) == 0)
+				return p;
+		}
+	}
+	snprintf(p, PATH_MAX, "%s/%s", MKT_DATADIR, name);
+	if (access(p, R_OK) == 0)
+		return p;
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: sentiment [-uqv] [-f NAME] [-t NAME] [--text] [-l FILE] [-p FILE]\n"
+	    "                 [-s FILE] [--bullish T] [--bearish T] [--strict]\n"
+	    "       sentiment -h | -V\n");
+}
+
+enum { OPT_TEXT = 256, OPT_BULL, OPT_BEAR, OPT_STRICT, OPT_NOTITLE };
+
+static const struct option longopts[] = {
+	{ "field", required_argument, NULL, 'f' },
+	{ "title-field", required_argument, NULL, 't' },
+	{ "no-title", no_argument, NULL, OPT_NOTITLE },
+	{ "text", no_argument, NULL, OPT_TEXT },
+	{ "lexicon", required_argument, NULL, 'l' },
+	{ "phrases", required_argument, NULL, 'p' },
+	{ "symbols", required_argument, NULL, 's' },
+	{ "bullish", required_argument, NULL, OPT_BULL },
+	{ "bearish", required_argument, NULL, OPT_BEAR },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "unbuffered", no_argument, NULL, 'u' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void load_data(void)
+{
+	const char *lex = data_path(opt.lexicon, LEXICON_FILE);
+	const char *phr = data_path(opt.phrases, PHRASES_FILE);
+	const char *sym = data_path(opt.symbols, SYMBOLS_FILE);
+
+	classes_init();
+	if (!lex)
+		errx(1, "no lexicon: %s not found (give --lexicon FILE or set MKT_DATADIR)",
+		    LEXICON_FILE);
+	load_scores(lex, 0);
+	if (!phr)
+		errx(1, "no phrase list: %s not found (give --phrases FILE or set MKT_DATADIR)",
+		    PHRASES_FILE);
+	load_scores(phr, 1);
+	if (sym)
+		load_symbols(sym);
+	else
+		mkt_info(0, "%s not found: company names are not matched (see --symbols)",
+		    SYMBOLS_FILE);
+	mkt_info(1, "lexicon %s: %zu words; phrases %zu; symbols %zu tickers, %zu names",
+	    lex, lexicon.n, nphrases, nsym, nnames);
+}
+
+static void free_all(void)
+{
+	size_t i, k;
+
+	for (i = 0; i < nphrases; i++)
+		for (k = 0; k < phrases[i].n; k++)
+			free(phrases[i].w[k]);
+	free(phrases);
+	for (i = 0; i < nnames; i++)
+		for (k = 0; k < names[i].n; k++)
+			free(names[i].w[k]);
+	free(names);
+	for (i = 0; i < nsym; i++)
+		free(symtab[i]);
+	free(symtab);
+	mkt_map_free(&classes);
+	mkt_map_free(&lexicon);
+	mkt_map_free(&phrase_first);
+	mkt_map_free(&name_first);
+	mkt_map_free(&tickers);
+	free(ts.t);
+	mkt_buf_free(&ts.lower);
+	mkt_buf_free(&text);
+	mkt_buf_free(&tmp);
+	free(sc.c);
+	free(sc.used);
+	mkt_jobj_free(&jo);
+}
+
+#ifndef FUZZING
+int main(int argc, char **argv)
+{
+	char e[256];
+	const char *line;
+	size_t len;
+	uint64_t n = 0;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "f:t:l:p:s:uqvhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			opt.field = optarg;
+			break;
+		case 't':
+			opt.title_field = optarg;
+			break;
+		case OPT_NOTITLE:
+			opt.title_field = NULL;
+			break;
+		case OPT_TEXT:
+			opt.text_mode = 1;
+			break;
+		case 'l':
+			opt.lexicon = optarg;
+			break;
+		case 'p':
+			opt.phrases = optarg;
+			break;
+		case 's':
+			opt.symbols = optarg;
+			break;
+		case OPT_BULL:
+			if (mkt_parse_double(optarg, 0, 1, &opt.bullish) < 0)
+				errx(2, "--bullish: expected a number from 0 to 1");
+			break;
+		case OPT_BEAR:
+			if (mkt_parse_double(optarg, -1, 0, &opt.bearish) < 0)
+				errx(2, "--bearish: expected a number from -1 to 0");
+			break;
+		case OPT_STRICT:
+			opt.strict = 1;
+			break;
+		case 'u':
+			opt.unbuffered = 1;
+			break;
+		case 'q':
+			mkt_verbosity = -1;
+			break;
+		case 'v':
+			mkt_verbosity++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			mkt_print_version(NULL);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		warnx("unexpected argument '%s' (input is read from stdin)", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	load_data();
+
+	mkt_signals_init();
+	if (mkt_reader_init(&rd, STDIN_FILENO, "stdin", 0, e, sizeof(e)) < 0)
+		errx(1, "%s", e);
+	rd.on_pause = on_pause;
+	if (mkt_writer_init(&out, STDOUT_FILENO, opt.unbuffered) < 0)
+		errx(1, "out of memory");
+	while (!mkt_stop) {
+		rc = mkt_reader_next(&rd, &line, &len);
+		if (rc == MKT_READ_LINE) {
+			n++;
+			do_record(line, len);
+		} else if (rc == MKT_READ_LONG) {
+			n++;
+			bad("line longer than %d bytes", MKT_LINE_MAX_DEFAULT);
+		} else if (rc == MKT_READ_INTR || rc == MKT_READ_TIMEOUT) {
+			continue;
+		} else if (rc == MKT_READ_EOF) {
+			if (n == 0) {
+				warnx("stdin: empty input");
+				status = 1;
+			}
+			break;
+		} else {
+			warn("stdin");
+			status = 1;
+			break;
+		}
+		if (out.err)
+			break;
+	}
+	mkt_rec_summary();
+	if (mkt_rec_bad() > 0)
+		status = 1;
+	if (mkt_writer_close(&out) < 0 && out.err != EPIPE) {
+		errno = out.err;
+		warn("stdout");
+		status = 1;
+	}
+	mkt_reader_free(&rd);
+	free_all();
+	return status;
+}
+#endif
