@@ -1,0 +1,97 @@
+#!/bin/sh
+# bench-pgsink.sh -- pgsink's rows/s into PostgreSQL against psql's
+# \copy of the same rows as CSV, side by side, in one run, on a sandbox
+# cluster of its own (scripts/pg-sandbox):
+#   append: 1M ticks, pgsink -t price_ticks  vs  \copy price_ticks FROM csv
+#   upsert: the same ticks with an id, pgsink -k id into an empty table
+#           with a primary key  vs  \copy into the same shape of table
+#   replay: pgsink -k id again over the full table (every row an update),
+#           informative, against the same \copy figure
+# Goals: append >= 0.9x psql, upsert >= 0.5x psql.
+#
+# Run from the repository root with the built binaries first on PATH
+# (make bench does this). ROWS changes the size.
+set -eu
+
+ROWS=${ROWS:-1000000}
+tmp=$(mktemp -d /tmp/mktpipe-bench-pg.XXXXXX)
+chmod 755 "$tmp"
+cleanup() {
+	scripts/pg-sandbox stop "$tmp/pg" >/dev/null 2>&1 || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+unset PGHOST PGHOSTADDR PGPORT PGDATABASE PGUSER PGPASSWORD PGSERVICE DATABASE_URL
+eval "$(scripts/pg-sandbox start "$tmp/pg" 2>/dev/null)"
+
+# the ticks: mkt-sim's when it is built, else the same shape from awk;
+# NDJSON for pgsink, CSV (times as RFC 3339) for psql, made here, untimed
+if command -v mkt-sim >/dev/null 2>&1 &&
+	mkt-sim --symbols 500 --count "$ROWS" --seed 7 >"$tmp/sim.ndjson" 2>/dev/null &&
+	[ -s "$tmp/sim.ndjson" ]; then
+	src="mkt-sim --symbols 500 --count $ROWS"
+	jq -c '{symbol, price, size, ts, venue}' "$tmp/sim.ndjson" >"$tmp/ticks.ndjson"
+else
+	src="awk (mkt-sim is not built)"
+	awk -v n="$ROWS" 'BEGIN {
+		srand(7)
+		for (k = 0; k < 500; k++) p[k] = 20 + rand() * 400
+		for (i = 0; i < n; i++) {
+			k = int(rand() * 500)
+			p[k] = p[k] * (1 + (rand() - 0.5) / 500)
+			printf "{\"symbol\":\"S%03d\",\"price\":%.4f,\"size\":%d,\"ts\":%d,\"venue\":\"sim\"}\n",
+			    k, p[k], 1 + int(rand() * 500), 1704931200000 + i * 3
+		}
+	}' >"$tmp/ticks.ndjson"
+fi
+jq -r '[.symbol, .price, .size,
+	((.ts / 1000 | floor | todate | .[:-1]) + "." + ("00" + (.ts % 1000 | tostring) | .[-3:]) + "Z"),
+	.venue] | @csv' "$tmp/ticks.ndjson" >"$tmp/ticks.csv"
+awk '{ printf "{\"id\":%d,%s\n", NR, substr($0, 2) }' "$tmp/ticks.ndjson" >"$tmp/kticks.ndjson"
+awk '{ printf "%d,%s\n", NR, $0 }' "$tmp/ticks.csv" >"$tmp/kticks.csv"
+rows=$(wc -l <"$tmp/ticks.ndjson" | tr -d ' ')
+
+psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<'EOF'
+CREATE TABLE price_ticks (symbol text NOT NULL, price double precision NOT NULL,
+	size double precision, ts timestamptz NOT NULL, venue text);
+CREATE TABLE kticks (id bigint PRIMARY KEY, symbol text NOT NULL,
+	price double precision NOT NULL, size double precision, ts timestamptz NOT NULL, venue text);
+EOF
+
+now() { date +%s%N; }
+# rate ROWS START END -- rows per second
+rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / ((b - a) / 1e9) }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+reset() { psql -X -q -c "TRUNCATE price_ticks, kticks" -c "CHECKPOINT" >/dev/null; }
+check() {
+	got=$(psql -X -At -c "SELECT count(*) FROM $1")
+	[ "$got" = "$rows" ] || { echo "bench-pgsink: $1 has $got rows, expected $rows" >&2; exit 1; }
+}
+
+reset
+t0=$(now); psql -X -q -c "\\copy price_ticks FROM '$tmp/ticks.csv' WITH (FORMAT csv)"; t1=$(now)
+check price_ticks
+psql_app=$(rate "$rows" "$t0" "$t1")
+reset
+t0=$(now); pgsink -t price_ticks --batch 50000 <"$tmp/ticks.ndjson"; t1=$(now)
+check price_ticks
+pg_app=$(rate "$rows" "$t0" "$t1")
+
+reset
+t0=$(now); psql -X -q -c "\\copy kticks FROM '$tmp/kticks.csv' WITH (FORMAT csv)"; t1=$(now)
+check kticks
+psql_key=$(rate "$rows" "$t0" "$t1")
+reset
+t0=$(now); pgsink -t kticks -k id --batch 50000 <"$tmp/kticks.ndjson"; t1=$(now)
+check kticks
+pg_key=$(rate "$rows" "$t0" "$t1")
+t0=$(now); pgsink -t kticks -k id --batch 50000 <"$tmp/kticks.ndjson"; t1=$(now)
+check kticks
+pg_replay=$(rate "$rows" "$t0" "$t1")
+
+echo "ticks: $rows rows from $src"
+printf '%-34s %12s %12s %8s %6s\n' "mode" "pgsink r/s" "psql r/s" "ratio" "goal"
+printf '%-34s %12s %12s %8s %6s\n' "append (COPY)" "$pg_app" "$psql_app" "$(ratio "$pg_app" "$psql_app")x" "0.9x"
+printf '%-34s %12s %12s %8s %6s\n' "upsert -k id (new keys)" "$pg_key" "$psql_key" "$(ratio "$pg_key" "$psql_key")x" "0.5x"
+printf '%-34s %12s %12s %8s %6s\n' "upsert replay (all updates)" "$pg_replay" "$psql_key" "$(ratio "$pg_replay" "$psql_key")x" "-"
