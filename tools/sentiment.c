@@ -105,6 +105,7 @@ enum {
 	WC_EXCHANGE = 1 << 15,
 	WC_CONNECT = 1 << 16,    /* of, and, & inside a name */
 	WC_PREP = 1 << 17,       /* in, of: "increase in sales" */
+	WC_SUBORD = 1 << 18,     /* starts another clause: after, as, while */
 };
 
 struct wclass {
@@ -163,6 +164,9 @@ static const struct wclass wclasses[] = {
 	{ WC_TO, "to" },
 	{ WC_VERSUS, "compared versus vs against" },
 	{ WC_PREP, "in of for" },
+	{ WC_SUBORD, "after as while when because since following amid "
+	    "despite although though whereas which who that if unless before "
+	    "until thanks due" },
 	{ WC_NOTNAME, "the a an this that these those it its he she they we "
 	    "i you his her their our in on at for by with from to of and or "
 	    "but as after before if when while shares stock stocks investors "
@@ -227,8 +231,8 @@ static void classes_init(void)
 
 /* ---- tokens ---- */
 
-enum tkind { T_WORD, T_NUM, T_CASH, T_END, T_CLAUSE, T_EXCL, T_COLON,
-	T_LPAREN, T_RPAREN, T_OTHER };
+enum tkind { T_WORD, T_NUM, T_CASH, T_END, T_CLAUSE, T_COMMA, T_EXCL,
+	T_COLON, T_LPAREN, T_RPAREN, T_OTHER };
 
 enum {
 	TF_CAP = 1,      /* first letter upper case */
@@ -355,12 +359,24 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 			switch (c) {
 			case '.': case '?': t.kind = T_END; break;
 			case '!': t.kind = T_EXCL; break;
-			case ',': case ';': t.kind = T_CLAUSE; break;
+			case ',': t.kind = T_COMMA; break;
+			case ';': t.kind = T_CLAUSE; break;
 			case ':': t.kind = T_COLON; break;
 			case '(': case '[': t.kind = T_LPAREN; break;
 			case ')': case ']': t.kind = T_RPAREN; break;
 			case ' ': case '\t': case '\n': case '\r': case '\f':
+			case '\'': case '"': case '-':
 				continue;
+			case 0xE2:
+				/* typographic quotes and dashes are no tokens */
+				if (i + 1 < n && (unsigned char)s[i] == 0x80 &&
+				    (((unsigned char)s[i + 1] >= 0x98 && (unsigned char)s[i + 1] <= 0x9D) ||
+				    (unsigned char)s[i + 1] == 0x93 || (unsigned char)s[i + 1] == 0x94)) {
+					i += 2;
+					continue;
+				}
+				t.kind = T_OTHER;
+				break;
 			default: t.kind = T_OTHER; break;
 			}
 			t.loff = (uint32_t)ts->lower.len;
@@ -552,17 +568,32 @@ static int word_is(const struct toks *ts, const struct tok *t, const char *w)
 	return t->kind == T_WORD && t->llen == l && !memcmp(lw(ts, t), w, l);
 }
 
-/* Whether phrase p matches at token i, p->w[0] already matched. */
-static int phrase_rest(const struct toks *ts, const struct phrase *p, size_t i)
+/* Whether phrase p matches at token i (p->w[0] already matched), with
+ * up to PHRASE_GAP other words or numbers in between in all ("raised its
+ * full-year guidance" for "raise* guidance"). Returns the number of
+ * tokens matched, or 0. */
+#define PHRASE_GAP 3
+static size_t phrase_rest(const struct toks *ts, const struct phrase *p, size_t i, size_t end)
 {
-	size_t j;
+	size_t j, q = i + 1, gap = 0;
 
 	for (j = 1; j < p->n; j++) {
-		const struct tok *u = &ts->t[i + j];
-		if (!strcmp(p->w[j], "#") ? u->kind != T_NUM : !word_is(ts, u, p->w[j]))
-			return 0;
+		for (;;) {
+			const struct tok *u;
+			if (q >= end)
+				return 0;
+			u = &ts->t[q];
+			if (!strcmp(p->w[j], "#") ? u->kind == T_NUM : word_is(ts, u, p->w[j]))
+				break;
+			if ((u->kind != T_WORD && u->kind != T_NUM) || gap == PHRASE_GAP ||
+			    (tclass(ts, u) & (WC_NEGATOR | WC_CONTRAST)))
+				return 0;
+			gap++;
+			q++;
+		}
+		q++;
 	}
-	return 1;
+	return q - i;
 }
 
 /* Longest phrase starting at token i (not past end); its length in
@@ -585,10 +616,11 @@ static size_t phrase_at(const struct toks *ts, size_t i, size_t end, double *sco
 			continue;
 		for (k = (int)(uintptr_t)*slot - 1; k >= 0; k = phrases[k].next) {
 			const struct phrase *p = &phrases[k];
-			if (i + p->n > end || p->n <= best || !word_is(ts, t, p->w[0]))
+			size_t n;
+			if (i + p->n > end || !word_is(ts, t, p->w[0]))
 				continue;
-			if (phrase_rest(ts, p, i)) {
-				best = p->n;
+			if ((n = phrase_rest(ts, p, i, end)) > best) {
+				best = n;
 				*score = p->score;
 			}
 		}
@@ -629,7 +661,7 @@ static int negated(const struct toks *ts, size_t a, size_t i)
 
 	for (k = i; k > a && seen < 3; k--) {
 		const struct tok *t = &ts->t[k - 1];
-		if (t->kind == T_CLAUSE || t->kind == T_END)
+		if (t->kind == T_CLAUSE || t->kind == T_COMMA || t->kind == T_END)
 			break;
 		if (t->kind != T_WORD)
 			continue;
@@ -670,7 +702,7 @@ static size_t metric_for(const struct toks *ts, size_t a, size_t b, size_t j, in
 			continue;
 		seen++;
 		cl = tclass(ts, t);
-		if (cl & WC_CONTRAST)
+		if (cl & (WC_CONTRAST | WC_SUBORD))
 			break;
 		if (sc.used[k - 1])
 			continue;
@@ -687,7 +719,7 @@ static size_t metric_for(const struct toks *ts, size_t a, size_t b, size_t j, in
 	}
 	for (k = j + 1, seen = 0; k < b && seen < 4; k++) {
 		const struct tok *t = &ts->t[k];
-		if (t->kind == T_END || t->kind == T_CLAUSE)
+		if (t->kind == T_END || t->kind == T_CLAUSE || t->kind == T_COMMA)
 			break;
 		if (t->kind != T_WORD)
 			continue;
