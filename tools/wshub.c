@@ -389,14 +389,19 @@ static void broadcast(struct channel *ch, struct msg *m)
 	}
 }
 
-/* An error message to one client: {"type":"error","error":"..."}. */
+/* A control message to one client: {"type":"error","error":"..."}, or
+ * {"type":"pong"} when text is NULL. */
 static void client_error(struct client *c, const char *text)
 {
 	struct mkt_buf *b = &hub.tmp;
 	mkt_buf_reset(b);
-	mkt_buf_adds(b, "{\"type\":\"error\",\"error\":");
-	mkt_json_str(b, text, strlen(text));
-	mkt_buf_addc(b, '}');
+	if (text) {
+		mkt_buf_adds(b, "{\"type\":\"error\",\"error\":");
+		mkt_json_str(b, text, strlen(text));
+		mkt_buf_addc(b, '}');
+	} else {
+		mkt_buf_adds(b, "{\"type\":\"pong\"}");
+	}
 	if (b->oom)
 		return;
 	struct msg *m = msg_new(b->len);
@@ -544,7 +549,7 @@ static void client_message(struct client *c, const char *s, size_t len)
 	else if (tl == 11 && !memcmp(tv, "unsubscribe", 11))
 		sub = 0;
 	else if (tl == 4 && !memcmp(tv, "ping", 4)) {
-		client_error(c, "pong");
+		client_error(c, NULL);
 		return;
 	} else {
 		client_error(c, "unknown message type");

@@ -1,0 +1,360 @@
+#!/usr/bin/env bats
+# wshub.bats -- the WebSocket hub: channels, history, slow clients, the read
+# API, static files, limits; every server runs on 127.0.0.1 and is stopped
+# in teardown.
+load helpers
+
+CLIENTS="$TOP/tests/browser/wsclients.js"
+MIXED="$DATA/wshub/mixed.ndjson"
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	cd "$T"
+	PIDS=()
+}
+
+teardown() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in "${PIDS[@]}"; do
+		wait "$p" 2>/dev/null || true
+	done
+}
+
+# start_hub ARGS... -- run wshub on a free loopback port in the background
+# (stdin from $HUB_STDIN, default /dev/null; a hub that should have no
+# input at all is given "--in idle=idle", a FIFO no one writes); sets HUB_PID, PORT,
+# URL (http) and WS (ws://.../ws). Stderr goes to $T/hub.err.
+start_hub() {
+	: >"$T/hub.err"
+	wshub -p 0 "$@" <"${HUB_STDIN:-/dev/null}" 2>"$T/hub.err" 3>&- &
+	HUB_PID=$!
+	PIDS+=("$HUB_PID")
+	local i
+	for i in $(seq 100); do
+		PORT=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\)\/.*/\1/p' "$T/hub.err")
+		[ -n "$PORT" ] && break
+		sleep 0.05
+	done
+	[ -n "$PORT" ] || { cat "$T/hub.err" >&2; return 1; }
+	URL="http://127.0.0.1:$PORT"
+	WS="ws://127.0.0.1:$PORT/ws"
+}
+
+# start_clients SPEC... -- run wsclients.js in the background writing to
+# $T/out/N.ndjson; returns once all are subscribed. Sets CLI_PID.
+start_clients() {
+	mkdir -p "$T/out"
+	: >"$T/clients.log"
+	node "$CLIENTS" "$WS" "$T/out" "$@" >"$T/clients.log" 2>&1 3>&- &
+	CLI_PID=$!
+	PIDS+=("$CLI_PID")
+	local i
+	for i in $(seq 200); do
+		grep -q '^ready$' "$T/clients.log" && return 0
+		sleep 0.05
+	done
+	cat "$T/clients.log" >&2
+	return 1
+}
+
+# wait_pid PID SECONDS -- wait for a background process to end; its status
+# is left in WAIT_STATUS.
+wait_pid() {
+	local i
+	for i in $(seq $(($2 * 20))); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.05
+	done
+	WAIT_STATUS=0
+	wait "$1" || WAIT_STATUS=$?
+}
+
+# get CURL-ARGS... -- the status and content type of a request, then its body.
+get() {
+	curl -s -o "$T/body" -w '%{http_code} %{content_type}\n' "$@"
+	cat "$T/body"
+}
+
+# expected RE -- the lines of mixed.ndjson whose symbol matches RE, then the
+# close frame's code 1001 (the hub going away).
+expected() {
+	grep -E "\"symbol\":\"($1)\"" "$MIXED"
+	echo '#close 1001'
+}
+
+@test "help, version and usage errors" {
+	run wshub --help
+	assert_success
+	assert_line --index 0 --partial 'usage: wshub [-equvV] [-p port]'
+	run wshub -V
+	assert_success
+	assert_line --index 0 --partial 'wshub (mktpipe)'
+	assert_line --partial 'libwebsockets 4.'
+	run wshub --port 70000
+	assert_failure 2
+	assert_line --index 0 'wshub: --port: "70000" is not a whole number from 0 to 65535'
+	run wshub --in nofile
+	assert_failure 2
+	run wshub --history 10 --queue 5
+	assert_failure 2
+	assert_line --index 0 'wshub: --history (10) may not exceed --queue (5)'
+	run wshub extra
+	assert_failure 2
+	run wshub --in a=/nonexistent/file
+	assert_failure 1
+	assert_output 'wshub: /nonexistent/file: No such file or directory'
+}
+
+@test "clients on several channels each get exactly their channel's records, in order" {
+	mkfifo feed
+	start_hub -e -c symbol --in feed=feed
+	start_clients q:AAPL q:MSFT q:BTC m:AAPL m:MSFT,BTC q:AAPL,MSFT 'q:*' 'm:*' \
+		m:AAPL,BTC q:BTC,AAPL,MSFT q:NONE m:BTC
+	cat "$MIXED" >feed
+	wait_pid "$CLI_PID" 20
+	[ "$WAIT_STATUS" -eq 0 ]
+	wait_pid "$HUB_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	diff -u <(expected AAPL) out/0.ndjson
+	diff -u <(expected MSFT) out/1.ndjson
+	diff -u <(expected BTC) out/2.ndjson
+	diff -u <(expected AAPL) out/3.ndjson
+	diff -u <(expected 'MSFT|BTC') out/4.ndjson
+	diff -u <(expected 'AAPL|MSFT') out/5.ndjson
+	diff -u <(expected '.*') out/6.ndjson
+	diff -u <(expected '.*') out/7.ndjson
+	diff -u <(expected 'AAPL|BTC') out/8.ndjson
+	diff -u <(expected '.*') out/9.ndjson
+	diff -u <(echo '#close 1001') out/10.ndjson
+	diff -u <(expected BTC) out/11.ndjson
+	[ "$(grep -c . out/6.ndjson)" -eq 301 ]
+}
+
+@test "channel is the input's name without --channel; several inputs" {
+	mkfifo a b
+	start_hub -e --in bars=a --in news=b
+	start_clients q:bars q:news 'q:*' 'q:bars,news'
+	printf '{"n":1}\n{"n":2}\n' >a
+	printf '{"t":"x"}\n' >b
+	wait_pid "$CLI_PID" 10
+	wait_pid "$HUB_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	diff -u <(printf '{"n":1}\n{"n":2}\n#close 1001\n') out/0.ndjson
+	diff -u <(printf '{"t":"x"}\n#close 1001\n') out/1.ndjson
+	[ "$(grep -c '^{' out/2.ndjson)" -eq 3 ]
+	[ "$(grep -c '^{' out/3.ndjson)" -eq 3 ]
+}
+
+@test "new subscribers first get the channel's history, then live records; SIGTERM closes with 1001, exit 0" {
+	mkfifo feed
+	start_hub -c symbol --history 3 --in feed=feed
+	exec 7>feed
+	head -n 20 "$MIXED" >&7
+	for i in $(seq 50); do
+		curl -s "$URL/health" | grep -q '"records":20' && break
+		sleep 0.05
+	done
+	start_clients q:AAPL 'm:MSFT' 'q:*'
+	sed -n 21,30p "$MIXED" >&7
+	for i in $(seq 50); do
+		[ "$(cat out/2.ndjson 2>/dev/null | wc -l)" -ge 13 ] && break
+		sleep 0.05
+	done
+	kill -TERM "$HUB_PID"
+	wait_pid "$HUB_PID" 10
+	exec 7>&-
+	[ "$WAIT_STATUS" -eq 0 ]
+	wait_pid "$CLI_PID" 10
+	diff -u <(head -n 20 "$MIXED" | grep AAPL | tail -n 3; sed -n 21,30p "$MIXED" | grep AAPL; echo '#close 1001') out/0.ndjson
+	diff -u <(head -n 20 "$MIXED" | grep MSFT | tail -n 3; sed -n 21,30p "$MIXED" | grep MSFT; echo '#close 1001') out/1.ndjson
+	diff -u <(sed -n 18,30p "$MIXED"; echo '#close 1001') out/2.ndjson
+}
+
+@test "a client that stops reading is dropped while the others get every record" {
+	mkfifo feed
+	start_hub -e -v -Q 500 --history 0 --in feed=feed
+	start_clients 'slow:*' 'q:feed' 'm:feed' 'slow:feed'
+	# 20000 records of 1 kB, 5000 a second: 20 MB, more than the socket
+	# buffers of a client that never reads.
+	pad=$(printf '%1000s' '' | tr ' ' x)
+	perl -e 'for $i (1..20000) { print "{\"i\":$i,\"pad\":\"$ARGV[0]\"}\n";
+		if ($i % 50 == 0) { $| = 1; $| = 0; select(undef, undef, undef, 0.01) } }' "$pad" >feed
+	wait_pid "$CLI_PID" 30
+	wait_pid "$HUB_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(grep -c '^{' out/1.ndjson)" -eq 20000 ]
+	[ "$(grep -c '^{' out/2.ndjson)" -eq 20000 ]
+	run awk -F'[:,]' '/^\{/ && $2 != NR { print "out of order at " NR; exit 1 }' out/1.ndjson
+	assert_success
+	tail -n 1 out/1.ndjson | grep -qx '#close 1001'
+	run grep -c 'dropped client 127.0.0.1: send queue full' "$T/hub.err"
+	assert_output 2
+}
+
+@test "read API: latest, history, limits, 400 and 404 as JSON" {
+	HUB_STDIN=$MIXED start_hub -c symbol --history 5 -Q 100
+	for i in $(seq 50); do
+		curl -s "$URL/health" | grep -q '"records":300' && break
+		sleep 0.05
+	done
+	run curl -s "$URL/api/latest?channel=MSFT"
+	assert_output "$(grep MSFT "$MIXED" | tail -n 1)"
+	run curl -s "$URL/api/history?channel=BTC&limit=2"
+	assert_output "[$(grep BTC "$MIXED" | tail -n 2 | paste -sd,)]"
+	run curl -s "$URL/api/history?channel=BTC"
+	assert_output "[$(grep BTC "$MIXED" | tail -n 5 | paste -sd,)]"
+	run curl -s "$URL/api/history?channel=*&limit=1"
+	assert_output "[$(tail -n 1 "$MIXED")]"
+	run get "$URL/api/history?channel=BTC&limit=6"
+	assert_output '400 application/json
+{"error":"limit must be a whole number from 1 to 5"}'
+	run get "$URL/api/history?channel=BTC&limit=0"
+	assert_output '400 application/json
+{"error":"limit must be a whole number from 1 to 5"}'
+	run get "$URL/api/history?channel=BTC&limit=x"
+	assert_output '400 application/json
+{"error":"limit must be a whole number from 1 to 5"}'
+	run get "$URL/api/latest"
+	assert_output '400 application/json
+{"error":"missing parameter: channel"}'
+	run get "$URL/api/latest?channel=TSLA"
+	assert_output '404 application/json
+{"error":"unknown channel"}'
+	run get "$URL/api/nothing"
+	assert_output '404 application/json
+{"error":"no such endpoint"}'
+	run curl -s "$URL/api/channels"
+	assert_output --partial '{"channel":"AAPL","records":120,"subscribers":0}'
+	run get -X POST "$URL/api/latest?channel=BTC"
+	assert_output '405 application/json
+{"error":"only GET is served"}'
+}
+
+@test "health counts clients, channels, records, drops and bad lines" {
+	printf '{"symbol":"A"}\nnot json\n{"symbol":"B"}\n{"x":1}\n' >in.ndjson
+	HUB_STDIN=in.ndjson start_hub -c symbol
+	start_clients q:A q:B
+	for i in $(seq 50); do
+		curl -s "$URL/health" | grep -q '"bad":2' && break
+		sleep 0.05
+	done
+	run curl -s "$URL/health"
+	assert_output --regexp '^\{"status":"ok","clients":2,"channels":2,"records":2,"drops":0,"rejected":0,"bad":2,"queued":0,"inputs_open":0,"uptime_ms":[0-9]+\}$'
+	grep -qx 'wshub: stdin:2: column 1: .*' "$T/hub.err" || grep -q 'wshub: stdin:2: ' "$T/hub.err"
+	grep -q 'wshub: stdin:4: no "symbol" field' "$T/hub.err"
+}
+
+@test "bad input lines are counted and make the exit status 1; --strict stops at the first" {
+	printf '{"symbol":"A"}\n{"symbol":\n{"symbol":7}\n{"symbol":[1]}\n\xff\n' >in.ndjson
+	run wshub -p 0 -e -c symbol <in.ndjson
+	assert_failure 1
+	assert_line --partial 'wshub: stdin:2: '
+	assert_line 'wshub: stdin:4: "symbol" is not a string or number'
+	assert_line --partial 'wshub: stdin:5: '
+	assert_line 'wshub: 3 bad records skipped'
+	run wshub -p 0 -e -c symbol --strict <in.ndjson
+	assert_failure 1
+	assert_line 'wshub: stdin:2: bad record with --strict; stopping'
+	run wshub -p 0 -e </dev/null
+	assert_failure 1
+	assert_line --partial 'empty input'
+	run wshub -p 0 -e -c symbol <<<'{"symbol":"A"}'
+	assert_success
+}
+
+@test "static files: index, types, and no path outside the directory" {
+	mkdir -p www/sub outside
+	echo '<p>dash</p>' >www/index.html
+	echo 'body{}' >www/sub/s.css
+	echo secret >outside/secret.txt
+	ln -s ../outside/secret.txt www/leak.txt
+	ln -s sub/s.css www/inside.css
+	mkfifo idle
+	start_hub --static www --in idle=idle
+	run curl -s -w ' %{http_code} %{content_type}' "$URL/"
+	assert_output '<p>dash</p>
+ 200 text/html; charset=utf-8'
+	run curl -s -w ' %{http_code} %{content_type}' "$URL/sub/s.css"
+	assert_output 'body{}
+ 200 text/css; charset=utf-8'
+	run curl -s -w ' %{http_code}' "$URL/inside.css"
+	assert_output 'body{}
+ 200'
+	for p in /../outside/secret.txt /sub/../../outside/secret.txt \
+		/%2e%2e/outside/secret.txt /sub/%2E%2E/%2e%2e/outside/secret.txt \
+		/..%2foutside%2fsecret.txt /leak.txt /nothing.html '/sub\..\..\outside\secret.txt'; do
+		run curl -s --path-as-is -w ' %{http_code}' "$URL$p"
+		refute_output --partial secret
+		assert_output --regexp ' (400|403|404)$'
+	done
+	run curl -s --path-as-is "$URL/../../../../etc/passwd"
+	refute_output --partial 'root:'
+}
+
+@test "--max-clients refuses upgrades beyond the limit" {
+	mkfifo idle
+	start_hub -m 2 --in idle=idle
+	start_clients q:a q:b
+	run node "$CLIENTS" "$WS" "$T/out2" try:a
+	assert_line 'refused'
+	refute_line 'open'
+	run curl -s "$URL/health"
+	assert_output --partial '"clients":2,'
+	assert_output --partial '"rejected":1,'
+}
+
+@test "--origin allows only the listed origins on the upgrade" {
+	mkfifo idle
+	start_hub -o http://good.example -o http://also.example --in idle=idle
+	upgrade() {
+		curl -si --max-time 1 -H 'Connection: Upgrade' -H 'Upgrade: websocket' \
+			-H 'Sec-WebSocket-Version: 13' \
+			-H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' "$@" "$URL/ws" |
+			head -n 1 | tr -d '\r' | cut -d' ' -f2
+	}
+	run upgrade -H 'Origin: http://good.example'
+	assert_output 101
+	run upgrade -H 'Origin: http://also.example'
+	assert_output 101
+	run upgrade -H 'Origin: http://evil.example'
+	refute_output 101
+	run upgrade
+	refute_output 101
+}
+
+@test "client messages over --max-message close the connection with 1009; bad messages get errors" {
+	mkfifo idle
+	start_hub --max-message 256 --in idle=idle
+	run node -e '
+		const WebSocket = require(process.argv[1]);
+		const ws = new WebSocket(process.argv[2]);
+		const seen = [];
+		ws.on("open", () => {
+			ws.send("nope");
+			ws.send("{\"type\":\"dance\"}");
+			ws.send("{\"type\":\"subscribe\",\"channels\":[1]}");
+			ws.send("{\"type\":\"ping\"}");
+		});
+		ws.on("message", (m) => {
+			seen.push(m.toString());
+			if (m.toString() === "{\"type\":\"pong\"}")
+				ws.send("{\"type\":\"subscribe\",\"channel\":\"" + "x".repeat(300) + "\"}");
+		});
+		ws.on("close", (code) => { seen.push("close " + code); console.log(seen.join("\n")); });
+	' "$TOP/node_modules/ws" "$WS"
+	assert_success
+	assert_output '{"type":"error","error":"message is not a JSON object"}
+{"type":"error","error":"unknown message type"}
+{"type":"error","error":"\"channels\" is not an array of strings"}
+{"type":"pong"}
+close 1009'
+}
+
+@test "man page: lint and examples" {
+	man_lint wshub.1
+	cp "$MIXED" .
+	run_man_examples wshub.1
+}
