@@ -102,10 +102,24 @@ FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 FUZZ_SECONDS ?= 300
 FUZZ_SHORT_SECONDS ?= 20
 
-build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h) | $(DEPS_STAMP)
+# A harness may need more than libmkt and jq: tests/fuzz/NAME.mk sets
+# fuzz_NAME_LDLIBS (and fuzz_NAME_CFLAGS).
+-include $(wildcard tests/fuzz/*.mk)
+FUZZ_CFLAGS := -g -O1 -D_GNU_SOURCE -Ilib -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_LIB_OBJ := $(LIB_SRC:lib/%.c=build-fuzz/lib/%.o)
+
+build-fuzz/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	clang -g -O1 -D_GNU_SOURCE -Ilib -fsanitize=fuzzer,address,undefined \
-		-o $@ $< $(LIB_SRC) $(JQ_LIBS) -lm
+	clang $(FUZZ_CFLAGS) -c -o $@ $<
+
+build-fuzz/libmkt.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+build-fuzz/%: tests/fuzz/%.c build-fuzz/libmkt.a | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) $(fuzz_$*_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		build-fuzz/libmkt.a $(fuzz_$*_LDLIBS) $(JQ_LIBS) -lm
 
 fuzz: $(FUZZ_BINS)
 	@tests/run-fuzz $(FUZZ_SECONDS) $(FUZZ_BINS)
