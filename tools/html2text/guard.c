@@ -34,6 +34,12 @@ static const char *const sibling_tags[] = {
 	"rt", "rp", "tbody", "thead", "tfoot", "colgroup", "caption", NULL,
 };
 
+/* elements a sibling-closing start tag does not look past */
+static const char *const scope_tags[] = {
+	"table", "ul", "ol", "dl", "select", "template", "td", "th", "li",
+	"div", "section", "article", "blockquote", NULL,
+};
+
 static int in_list(const char *const *l, const char *name)
 {
 	for (; *l; l++)
@@ -106,6 +112,7 @@ int guard_scan(const char *s, size_t n, int max_depth, char *err,
     size_t errsize)
 {
 	uint32_t stack[GUARD_STACK + 1];
+	uint8_t scope[GUARD_STACK + 1];
 	size_t depth = 0, i = 0, limit;
 	size_t foreign = 0; /* depth just inside the open svg or math, or 0 */
 	char name[32];
@@ -178,6 +185,8 @@ int guard_scan(const char *s, size_t n, int max_depth, char *err,
 						depth = k - 1;
 						break;
 					}
+					if (scope[k - 1])
+						break;
 				}
 			}
 			if (depth >= limit) {
@@ -185,6 +194,7 @@ int guard_scan(const char *s, size_t n, int max_depth, char *err,
 				    "(at byte %zu; see --max-depth)", limit, (size_t)(lt - s));
 				return -1;
 			}
+			scope[depth] = (uint8_t)in_list(scope_tags, name);
 			stack[depth++] = h;
 			if (!foreign && (!strcmp(name, "svg") || !strcmp(name, "math")))
 				foreign = depth;

@@ -1,0 +1,319 @@
+#!/usr/bin/env bats
+# html2text.bats -- plain, selector and filter modes, --main quality by
+# shingle F1, the guards against hostile pages, bad input, output errors.
+load helpers
+
+D="$DATA/html2text"
+
+# ---- plain mode
+
+@test "plain: blocks, paragraphs, white space, entities, dropped elements" {
+	run html2text "$D/plain.html"
+	assert_success
+	assert_output "$(cat "$D/plain.txt")"
+}
+
+@test "plain: stdin and several files, one text each" {
+	run bash -c "printf '<p>one</p>' | html2text; printf '<p>a</p>' >'$BATS_TEST_TMPDIR/a.html'; printf '<p>b</p>' >'$BATS_TEST_TMPDIR/b.html'; html2text '$BATS_TEST_TMPDIR/a.html' '$BATS_TEST_TMPDIR/b.html'"
+	assert_success
+	assert_output $'one\na\nb'
+}
+
+@test "plain: --links keeps resolved targets, not fragments or javascript" {
+	run bash -c "printf '<p><a href=\"../q?x=1\">quote</a> <a href=\"#top\">top</a> <a href=\"javascript:void(0)\">js</a></p>' | html2text --links --base https://ex.com/a/b/c"
+	assert_success
+	assert_output 'quote <https://ex.com/a/q?x=1> top js'
+}
+
+@test "plain: broken markup parses as a browser would" {
+	run bash -c "printf '<p>a<p>b<table><td>c<tr><td>d</table><li>e<div>f</span>g' | html2text"
+	assert_success
+	assert_output $'a\n\nb\n\nc\nd\n\ne\nfg'
+}
+
+# ---- selector mode
+
+@test "select: cards of a listing page, fields, <base href> and --base" {
+	run html2text --select 'article.article-card' --field 'title=h4, h3, .headline' \
+		--field 'url=a[href]@href' --field 'kind=@data-kind' \
+		--base https://news.example.com/index.html "$D/listing.html"
+	assert_success
+	assert_output - <<'EOF'
+{"title":"Chip stocks rally on \"AI\" demand","url":"https://news.example.com/markets/2026/11/21/chips-rally.html","kind":"story wire"}
+{"title":"Oil slides as OPEC+ weighs output","url":"https://news.example.com/energy/oil-slides?ref=stream#top"}
+{"title":"Open an account today","url":"https://partner.example.org/offer","kind":"promo"}
+{"title":"Bank shares jump after stress test","url":"https://cdn.example.com/banks"}
+EOF
+}
+
+@test "select: each selector form" {
+	f="$D/listing.html"
+	run html2text -s 'h4' "$f"
+	assert_output $'{"text":"Oil slides as OPEC+ weighs output"}\n{"text":"Why bonds still matter"}'
+	run html2text -s '.headline' "$f"
+	assert_output $'{"text":"Open an account today"}\n{"text":"Bank shares jump after stress test"}'
+	run html2text -s '#more a' "$f"
+	assert_output $'{"text":"A"}\n{"text":"B"}'
+	run html2text -s 'li[class]' "$f"
+	assert_output '{"text":"A"}'
+	run html2text -s 'article[data-kind=promo] span' "$f"
+	assert_output '{"text":"Open an account today"}'
+	run html2text -s "a[rel~=noopener]" "$f"
+	assert_output '{"text":"B"}'
+	run html2text -s 'a[rel~="noop"]' "$f"
+	assert_output ''
+	run html2text -s 'a[rel="nofollow noopener"]' "$f"
+	assert_output '{"text":"B"}'
+	run html2text -s 'section > article.lead > h3' "$f"
+	assert_output '{"text":"Chip stocks rally on \"AI\" demand"}'
+	run html2text -s 'section > h3' "$f"
+	assert_output ''
+	run html2text -s 'section h3' "$f"
+	assert_output '{"text":"Chip stocks rally on \"AI\" demand"}'
+	run html2text -s 'ARTICLE.opinion-card H4, ul#more > li.x' "$f"
+	assert_output $'{"text":"Why bonds still matter"}\n{"text":"A"}'
+	run html2text -s '#latest > *.sponsored' -f 't=span' "$f"
+	assert_output '{"t":"Open an account today"}'
+	run html2text -s '.article-card.lead' -f 'u=a@HREF' -f 'none=.nothing' "$f"
+	assert_output '{"u":"2026/11/21/chips-rally.html"}'
+	assert_success
+}
+
+@test "select: unsupported selectors are usage errors naming the column" {
+	run html2text -s 'p:first-child' /dev/null
+	assert_failure 2
+	assert_output --partial 'column 2: pseudo-classes'
+	run html2text -s 'h2 + p' /dev/null
+	assert_failure 2
+	assert_output --partial 'sibling combinators are not supported'
+	run html2text -s 'a[href^=http]' /dev/null
+	assert_failure 2
+	assert_output --partial 'operators other than = and ~='
+	run html2text -s 'div,' /dev/null
+	assert_failure 2
+	run html2text -s '.1x' /dev/null
+	assert_failure 2
+	run html2text -s 'a' -f 'u=p::before@href' /dev/null
+	assert_failure 2
+	run html2text -f 't=h1' /dev/null
+	assert_failure 2
+	assert_output --partial '--field needs --select'
+	run html2text --max-depth 3 /dev/null
+	assert_failure 2
+}
+
+@test "select: RFC 3986 reference resolution, normal and abnormal examples" {
+	while IFS=$'\t' read -r ref want; do
+		printf '<a href="%s">x</a>\n' "$ref"
+	done <"$D/rfc3986.tsv" >"$BATS_TEST_TMPDIR/links.html"
+	run html2text -s a -f 'u=@href' --base 'http://a/b/c/d;p?q' "$BATS_TEST_TMPDIR/links.html"
+	assert_success
+	assert_output "$(cut -f2 "$D/rfc3986.tsv" | sed 's/.*/{"u":"&"}/')"
+}
+
+# ---- filter mode
+
+@test "filter: adds the text, resolves links against the record's url, --drop" {
+	run bash -c "printf '%s\n' '{\"url\":\"https://ex.com/a/b.html\",\"title\":\"T\",\"html\":\"<p>Hello <a href=\\\"c\\\">x</a></p><script>x</script>\"}' | html2text --in-field html --links"
+	assert_success
+	assert_output '{"url":"https://ex.com/a/b.html","title":"T","html":"<p>Hello <a href=\"c\">x</a></p><script>x</script>","body":"Hello x <https://ex.com/a/c>"}'
+	run bash -c "printf '%s\n' '{\"html\":\"<h1>H</h1><p>P</p>\",\"n\":1}' | html2text --in-field html --out-field text --drop"
+	assert_success
+	assert_output '{"n":1,"text":"H\n\nP"}'
+	run bash -c "printf '%s\n' '{\"html\":\"<div class=a>1</div><div class=b>2</div><div class=a>3</div>\"}' | html2text --in-field html --select .a --drop"
+	assert_output '{"body":"1\n\n3"}'
+}
+
+@test "filter: bad records are skipped, counted and reported; good ones pass" {
+	printf '%s\n' '{"html":"<p>ok 1</p>"}' '{"html":5}' 'not json' '{"url":"u"}' \
+		'{"html":""}' '{"html":"<p>ok 2</p>"}' >"$BATS_TEST_TMPDIR/in"
+	run html2text --in-field html --drop <"$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	assert_line '{"body":"ok 1"}'
+	assert_line '{"body":"ok 2"}'
+	assert_line --partial 'stdin:2: "html" is not a string'
+	assert_line --partial 'stdin:3: column 1'
+	assert_line --partial 'stdin:4: "html" is missing'
+	assert_line --partial 'stdin:5: empty document'
+	assert_line --partial '4 bad records skipped'
+	run bash -c "html2text --in-field html --strict <'$BATS_TEST_TMPDIR/in'"
+	assert_failure 1
+	assert_output $'{"html":"<p>ok 1</p>","body":"ok 1"}\nhtml2text: stdin:2: "html" is not a string'
+}
+
+@test "filter: empty input is reported" {
+	run html2text --in-field html </dev/null
+	assert_failure 1
+	assert_output --partial 'empty input'
+}
+
+# ---- --main
+
+@test "score-f1: identical texts score 1, disjoint 0, half overlap in between" {
+	printf 'one two three four five six\n' >"$BATS_TEST_TMPDIR/a"
+	printf 'seven eight nine ten eleven\n' >"$BATS_TEST_TMPDIR/b"
+	printf 'One, two three four. five six seven eight nine\n' >"$BATS_TEST_TMPDIR/c"
+	run "$TOP/tests/score-f1" "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/a"
+	assert_output '1.000 1.000 1.000'
+	run "$TOP/tests/score-f1" "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+	assert_output '0.000 0.000 0.000'
+	# a: 3 shingles; c: 6 shingles, 3 of them shared
+	run "$TOP/tests/score-f1" "$BATS_TEST_TMPDIR/c" "$BATS_TEST_TMPDIR/a"
+	assert_output '0.500 1.000 0.667'
+}
+
+@test "--main: shingle F1 of at least 0.90 on every article page, 0.95 on average" {
+	total=0
+	for p in reuters ap cnbc yahoo blog; do
+		html2text --main "$D/$p.html" >"$BATS_TEST_TMPDIR/$p.out"
+		f1=$("$TOP/tests/score-f1" "$BATS_TEST_TMPDIR/$p.out" "$D/$p.txt" | cut -d' ' -f3)
+		echo "$p $f1"
+		awk -v f="$f1" 'BEGIN { exit !(f >= 0.90) }'
+		total=$(awk -v t="$total" -v f="$f1" 'BEGIN { print t + f }')
+	done
+	awk -v t="$total" 'BEGIN { exit !(t / 5 >= 0.95) }'
+}
+
+@test "--main: nav, share bars, related links, comments, newsletters, ads, captions are gone" {
+	run html2text --main "$D/reuters.html" "$D/ap.html" "$D/yahoo.html" "$D/blog.html"
+	assert_success
+	refute_output --partial 'Share on X'
+	refute_output --partial 'Related coverage'
+	refute_output --partial 'Chip stocks slide'
+	refute_output --partial 'Sign up'
+	refute_output --partial 'Advertisement'
+	refute_output --partial 'technician inspects'
+	refute_output --partial 'Drill baby drill'
+	refute_output --partial 'More from AP'
+	refute_output --partial 'Recommended Stories'
+	refute_output --partial 'Get new ones by email'
+	refute_output --partial 'Archives'
+	assert_output --partial 'The stock has gained about 85% so far this year'
+	assert_output --partial 'The shares have lost about a third of their value this year.'
+}
+
+@test "--main in filter mode" {
+	html=$(jq -Rs . <"$D/ap.html")
+	printf '{"url":"https://apnews.com/x","html":%s}\n' "$html" |
+		html2text --in-field html --main --drop >"$BATS_TEST_TMPDIR/out"
+	run jq -r .body "$BATS_TEST_TMPDIR/out"
+	assert_success
+	assert_line --index 0 --partial 'LONDON (AP)'
+	run jq -r 'keys | join(",")' "$BATS_TEST_TMPDIR/out"
+	assert_output 'body,url'
+}
+
+# ---- hostile and bad input
+
+@test "guard: deep nesting and thousands of unclosed tags end in a clear error, quickly" {
+	python3 -c "print('<div>' * 100000)" >"$BATS_TEST_TMPDIR/deep.html"
+	python3 -c "print('<b><i><a href=x>t' * 5000)" >"$BATS_TEST_TMPDIR/fmt.html"
+	python3 -c "print('<table><tr><td>' * 3000)" >"$BATS_TEST_TMPDIR/tables.html"
+	for f in deep fmt tables; do
+		SECONDS=0
+		run html2text "$BATS_TEST_TMPDIR/$f.html"
+		assert_failure 1
+		assert_output --partial 'elements nested deeper than 512'
+		[ "$SECONDS" -le 2 ]
+	done
+}
+
+@test "guard: what browsers do not nest passes (siblings, void, raw text, svg)" {
+	python3 -c "print('<ul>' + '<li>x<p>y' * 20000 + '</ul>' + '<br><img src=a>' * 20000 + '<script>' + '<div>' * 5000 + '</script>' + '<svg>' + '<path d=x/>' * 5000 + '</svg><p>end')" >"$BATS_TEST_TMPDIR/flat.html"
+	run html2text "$BATS_TEST_TMPDIR/flat.html"
+	assert_success
+	assert_line --index 0 'x'
+	assert_line 'end'
+}
+
+@test "guard: 4000 levels with --max-depth 4096 are parsed and freed without recursion" {
+	python3 -c "print('<div>' * 4000 + 'bottom')" >"$BATS_TEST_TMPDIR/d.html"
+	run html2text --max-depth 4096 "$BATS_TEST_TMPDIR/d.html"
+	assert_success
+	assert_output 'bottom'
+	run html2text --main --max-depth 4096 "$BATS_TEST_TMPDIR/d.html"
+	assert_success
+}
+
+@test "size: a 50 MB page is refused by --max-bytes, a 6 MB one is read whole" {
+	python3 -c "
+import sys
+p = '<p>' + 'word ' * 200 + '</p>\n'
+sys.stdout.write('<html><body>' + p * (50 * 1024 * 1024 // len(p) + 1))" >"$BATS_TEST_TMPDIR/big.html"
+	[ "$(stat -c %s "$BATS_TEST_TMPDIR/big.html")" -gt 50000000 ]
+	SECONDS=0
+	run html2text "$BATS_TEST_TMPDIR/big.html"
+	assert_failure 1
+	assert_output 'html2text: '"$BATS_TEST_TMPDIR"'/big.html: document larger than --max-bytes (16777216 bytes)'
+	[ "$SECONDS" -le 3 ]
+	head -c 6000000 "$BATS_TEST_TMPDIR/big.html" >"$BATS_TEST_TMPDIR/six.html"
+	run bash -c "html2text '$BATS_TEST_TMPDIR/six.html' | grep -c '^word'"
+	assert_success
+	assert_output "$(grep -o '<p>word' "$BATS_TEST_TMPDIR/six.html" | wc -l)"
+}
+
+@test "bad input: binary, invalid UTF-8, empty, missing file" {
+	run bash -c "head -c 4096 /bin/sh | html2text"
+	assert_failure 1
+	assert_output 'html2text: stdin: binary data, not HTML'
+	printf '<p>bad \xff\xfe bytes \xc3 end \xed\xa0\x80</p>' >"$BATS_TEST_TMPDIR/u.html"
+	run bash -c "html2text '$BATS_TEST_TMPDIR/u.html' | iconv -f UTF-8 -t UTF-8 >/dev/null && html2text '$BATS_TEST_TMPDIR/u.html'"
+	assert_success
+	assert_output --partial $'bad \xef\xbf\xbd'
+	run bash -c "printf '{\"html\":\"<p>\\\\u00e9 \\\\ud800 x</p>\"}\\n' | html2text --in-field html --drop"
+	assert_success
+	assert_output $'{"body":"\xc3\xa9 \xef\xbf\xbd x"}'
+	run html2text </dev/null
+	assert_failure 1
+	assert_output 'html2text: stdin: empty document'
+	run html2text "$BATS_TEST_TMPDIR/nonexistent.html" "$D/plain.html"
+	assert_failure 1
+	assert_line --index 0 --partial 'nonexistent.html: No such file or directory'
+	assert_line 'Stocks & bonds'
+}
+
+# ---- output errors and signals
+
+@test "output: /dev/full fails with a message, a closed pipe ends quietly" {
+	run bash -c "html2text '$D/plain.html' >/dev/full"
+	assert_failure 1
+	assert_output --partial 'stdout: No space left on device'
+	for i in $(seq 20000); do echo '{"html":"<p>x</p>"}'; done >"$BATS_TEST_TMPDIR/many"
+	run bash -c "set -o pipefail; html2text --in-field html <'$BATS_TEST_TMPDIR/many' | head -n1"
+	assert_success
+	assert_output '{"html":"<p>x</p>","body":"x"}'
+}
+
+@test "signals: SIGTERM mid-stream drains what was read and exits 0" {
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	html2text --in-field html --drop <"$BATS_TEST_TMPDIR/fifo" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	exec 5>"$BATS_TEST_TMPDIR/fifo"
+	printf '{"html":"<p>one</p>"}\n{"html":"<p>two</p>"}\n' >&5
+	for _ in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/out" ] && break; sleep 0.1; done
+	kill -TERM "$pid"
+	wait "$pid"
+	exec 5>&-
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_output $'{"body":"one"}\n{"body":"two"}'
+}
+
+# ---- documentation
+
+@test "usage: --help to stdout, a bad option to stderr with 2, --version" {
+	run html2text --help
+	assert_success
+	assert_line --index 0 --partial 'usage: html2text'
+	run html2text --no-such-option
+	assert_failure 2
+	run html2text -V
+	assert_success
+	assert_output --partial 'html2text (mktpipe)'
+}
+
+@test "man page: lint clean, usage mirrors SYNOPSIS, examples run" {
+	man_lint html2text.1
+	cd "$BATS_TEST_TMPDIR"
+	run_man_examples html2text.1
+	[ "$MAN_EXAMPLES_RUN" -ge 3 ]
+}
