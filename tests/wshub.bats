@@ -115,9 +115,9 @@ expected() {
 		m:AAPL,BTC q:BTC,AAPL,MSFT q:NONE m:BTC
 	cat "$MIXED" >feed
 	wait_pid "$CLI_PID" 20
-	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$WAIT_STATUS" -eq 0 ] || { cat "$T/hub.err"; false; }
 	wait_pid "$HUB_PID" 10
-	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$WAIT_STATUS" -eq 0 ] || { cat "$T/hub.err"; false; }
 	diff -u <(expected AAPL) out/0.ndjson
 	diff -u <(expected MSFT) out/1.ndjson
 	diff -u <(expected BTC) out/2.ndjson
@@ -141,7 +141,7 @@ expected() {
 	printf '{"t":"x"}\n' >b
 	wait_pid "$CLI_PID" 10
 	wait_pid "$HUB_PID" 10
-	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$WAIT_STATUS" -eq 0 ] || { cat "$T/hub.err"; false; }
 	diff -u <(printf '{"n":1}\n{"n":2}\n#close 1001\n') out/0.ndjson
 	diff -u <(printf '{"t":"x"}\n#close 1001\n') out/1.ndjson
 	[ "$(grep -c '^{' out/2.ndjson)" -eq 3 ]
@@ -166,7 +166,7 @@ expected() {
 	kill -TERM "$HUB_PID"
 	wait_pid "$HUB_PID" 10
 	exec 7>&-
-	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$WAIT_STATUS" -eq 0 ] || { cat "$T/hub.err"; false; }
 	wait_pid "$CLI_PID" 10
 	diff -u <(head -n 20 "$MIXED" | grep AAPL | tail -n 3; sed -n 21,30p "$MIXED" | grep AAPL; echo '#close 1001') out/0.ndjson
 	diff -u <(head -n 20 "$MIXED" | grep MSFT | tail -n 3; sed -n 21,30p "$MIXED" | grep MSFT; echo '#close 1001') out/1.ndjson
@@ -184,7 +184,7 @@ expected() {
 		if ($i % 50 == 0) { $| = 1; $| = 0; select(undef, undef, undef, 0.01) } }' "$pad" >feed
 	wait_pid "$CLI_PID" 30
 	wait_pid "$HUB_PID" 10
-	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$WAIT_STATUS" -eq 0 ] || { cat "$T/hub.err"; false; }
 	[ "$(grep -c '^{' out/1.ndjson)" -eq 20000 ]
 	[ "$(grep -c '^{' out/2.ndjson)" -eq 20000 ]
 	run awk -F'[:,]' '/^\{/ && $2 != NR { print "out of order at " NR; exit 1 }' out/1.ndjson
