@@ -1,0 +1,2 @@
+# xcross.mk -- xcross links libjq for --where.
+xcross_LDLIBS := $(JQ_LIBS)
