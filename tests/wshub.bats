@@ -353,6 +353,18 @@ expected() {
 close 1009'
 }
 
+@test "dashboard in headless chromium: candles, moving averages, alerts, news, reconnect" {
+	run timeout 120 node "$TOP/tests/browser/dashboard.js" "$T" "$T/dashboard.png"
+	echo "$output"
+	assert_success
+	assert_line --partial 'ok live: 90 candles, 86 fast, 71 slow, 90 volume bars'
+	assert_line --partial 'ok newest alert on top: 15:54:00 MSFT BEARISH death cross'
+	assert_line 'ok reconnected and re-subscribed: history taken again without duplicates'
+	[ -s "$T/dashboard.png" ]
+	mkdir -p "$TOP/build/test-artifacts"
+	cp "$T/dashboard.png" "$TOP/build/test-artifacts/dashboard.png"
+}
+
 @test "man page: lint and examples" {
 	man_lint wshub.1
 	cp "$MIXED" .

@@ -102,6 +102,8 @@
     const sd = rows.filter((b) => Number.isFinite(b.slow)).map((b) => ({ time: b.time, value: b.slow }));
     const vd = rows.filter((b) => Number.isFinite(b.volume)).map(volPoint);
     candles.setData(cd); fastLine.setData(fd); slowLine.setData(sd); volume.setData(vd);
+    if (shown.symbol !== sym) chart.timeScale().fitContent();
+    drawMarkers();
     Object.assign(shown, { symbol: sym, last: rows.length ? rows[rows.length - 1].time : -Infinity, candles: cd.length, fast: fd.length, slow: sd.length, volume: vd.length });
     $('chart-title').textContent = sym ? `${sym} · price` : 'Price';
     updateLast();
@@ -118,6 +120,27 @@
     if (b.time > shown.last) shown.candles++;
     shown.last = b.time;
     updateLast();
+  }
+
+  // Alerts of the selected symbol as arrows on the candles.
+  function drawMarkers() {
+    const sym = state.selected;
+    const times = [...(state.bars.get(sym) || new Map()).keys()].sort((x, y) => x - y);
+    // the bar an alert belongs to: the last one starting before its time
+    // (an alert stamped with its window's end falls on that window)
+    const barOf = (t) => {
+      let lo = 0, hi = times.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (times[mid] < t) lo = mid + 1; else hi = mid; }
+      return lo ? times[lo - 1] : t;
+    };
+    const ms = state.alerts.filter((a) => a.symbol === sym && Number.isFinite(a.time))
+      .map((a) => {
+        const up = a.signal === 'BULLISH';
+        const t = barOf(a.time);
+        return { time: t, position: up ? 'belowBar' : 'aboveBar', color: up ? '#26a69a' : '#ef5350', shape: up ? 'arrowUp' : 'arrowDown', text: up ? 'B' : 'S' };
+      })
+      .sort((x, y) => x.time - y.time);
+    candles.setMarkers(ms);
   }
 
   function updateLast() {
@@ -233,6 +256,7 @@
     while (body.rows.length > cfg.maxAlerts) body.deleteRow(-1);
     $('alert-count').textContent = String(state.alerts.length);
     $('alerts-empty').hidden = true;
+    if (sym === state.selected) drawMarkers();
     renderTrends();
   }
 
