@@ -351,6 +351,33 @@ sim() {
 		"--key venue,symbol --size 60000 --watermark 45000 --agg count(),avg(price),vwap(price,size)"
 }
 
+@test "DuckDB agrees on the rows of the records winagg accepted (stddev_samp, stddev_pop)" {
+	sim
+	winagg -w 30s -a 'count(),sum(size) as volume,avg(price),min(price) as low,max(price) as high,vwap(price,size) as vwap,stddev(price) as sd,stddev_pop(price) as sdp' \
+		--late late.ndjson < sim.ndjson > rows-c.ndjson 2>/dev/null
+	grep -vxFf late.ndjson sim.ndjson > accepted.ndjson
+	[ $(($(wc -l < accepted.ndjson) + $(wc -l < late.ndjson))) -eq "$(wc -l < sim.ndjson)" ]
+	cat > duck.js <<'EOF'
+const { DuckDBInstance } = require(process.env.TOP + '/node_modules/@duckdb/node-api');
+(async () => {
+	const inst = await DuckDBInstance.create(':memory:', { threads: '1' });
+	const conn = await inst.connect();
+	const r = await conn.runAndReadAll(`SELECT symbol, (ts // 60000) * 60000 AS ws,
+		count(*), sum(size), avg(price), min(price), max(price),
+		sum(price * size) / sum(size), stddev_samp(price), stddev_pop(price)
+		FROM read_ndjson('${process.argv[2]}', columns = {symbol: 'VARCHAR', price: 'DOUBLE',
+			size: 'DOUBLE', ts: 'BIGINT'})
+		GROUP BY ALL ORDER BY ws, symbol`);
+	for (const [s, ws, n, vol, avgp, lo, hi, vwap, sd, sdp] of r.getRows())
+		console.log(JSON.stringify({ symbol: s, window_start: Number(ws),
+			window_end: Number(ws) + 60000, count: Number(n), volume: vol,
+			avg_price: avgp, low: lo, high: hi, vwap, sd, sdp }));
+})().catch(e => { console.error(e.message); process.exit(1); });
+EOF
+	TOP="$TOP" node duck.js "$PWD/accepted.ndjson" > rows-d.ndjson
+	node "$REF" --compare rows-c.ndjson rows-d.ndjson
+}
+
 # ---- the manual
 
 @test "man page: lint and examples" {
