@@ -79,7 +79,7 @@ struct line {
 };
 
 /* Outcome of a database step. */
-enum { DB_OK = 0, DB_CONN, DB_ROW, DB_FATAL };
+enum { DB_OK = 0, DB_CONN, DB_ROW, DB_FATAL, DB_RETRY };
 
 static struct sink {
 	PGconn *conn;
@@ -101,6 +101,16 @@ static struct sink {
 
 	/* streaming state of the open batch */
 	int in_tx, in_copy, stream_err;
+
+	/* key mode: hashes of the batch's keys, to skip the DISTINCT ON sort
+	 * when no key repeats (slots of an older batch have another gen) */
+	struct keyslot { uint64_t h; uint32_t gen; } *keyset;
+	size_t keyset_cap;              /* power of two */
+	uint32_t gen;
+	int batch_dup;                  /* a key may repeat in the batch */
+	int always_distinct;            /* the server found a repeat we missed */
+	int skip_plain, skip_next;      /* runs to go without a direct COPY */
+	int run_direct;                 /* the run's COPY goes straight to the table */
 	size_t run_first;               /* first line of the COPY in progress */
 	size_t pushed;                  /* bytes of copy already sent */
 
@@ -248,8 +258,8 @@ bad:
 
 /* Record the error of res (or of the connection when res is NULL) in
  * S.errmsg / S.sqlstate and say what kind it is: DB_CONN for a lost
- * connection, a server shutting down or a serialization failure (retry
- * the batch), DB_ROW for data errors a single row can cause (bisect),
+ * connection or a server shutting down (reconnect, send the batch again),
+ * DB_RETRY for a serialization failure or deadlock (send it again), DB_ROW for data errors a single row can cause (bisect),
  * DB_FATAL for the rest (wrong table, permissions, ...). */
 static int db_error(PGresult *res)
 {
@@ -270,9 +280,16 @@ static int db_error(PGresult *res)
 	snprintf(S.sqlstate, sizeof(S.sqlstate), "%s", st ? st : "");
 	if (S.conn == NULL || PQstatus(S.conn) == CONNECTION_BAD || st == NULL)
 		return DB_CONN;
+	if (strcmp(st, "21000") == 0 && opt.keys && !S.always_distinct) {
+		/* a key repeated in a form the hash did not see (1 and 01):
+		 * from now on always sort and keep the last line */
+		S.always_distinct = 1;
+		return DB_RETRY;
+	}
+	if (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0)
+		return DB_RETRY;
 	if (strncmp(st, "08", 2) == 0 || strcmp(st, "57P01") == 0 ||
-	    strcmp(st, "57P02") == 0 || strcmp(st, "57P03") == 0 ||
-	    strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0)
+	    strcmp(st, "57P02") == 0 || strcmp(st, "57P03") == 0)
 		return DB_CONN;
 	if (strncmp(st, "22", 2) == 0 || strncmp(st, "23", 2) == 0 ||
 	    strncmp(st, "54", 2) == 0 || strncmp(st, "P0", 2) == 0 ||
@@ -424,7 +441,7 @@ static int session_setup(void)
 	mkt_buf_reset(&S.sql);
 	mkt_buf_printf(&S.sql, "DROP TABLE IF EXISTS " STAGE "; "
 	    "CREATE TEMP TABLE pgsink_stage AS SELECT * FROM %s WITH NO DATA; "
-	    "ALTER TABLE " STAGE " ADD COLUMN " SEQCOL " bigint", S.qtable.p);
+	    "ALTER TABLE " STAGE " ADD COLUMN " SEQCOL " bigserial", S.qtable.p);
 	if (S.sql.oom)
 		err(1, "out of memory");
 	rc = db_exec(S.sql.p, PGRES_COMMAND_OK);
@@ -673,6 +690,57 @@ static void bad_record(uint64_t lineno, const char *line, size_t len,
 
 /* ---- records to COPY rows ---- */
 
+/* Append time t (in unit u) as RFC 3339 UTC, "2024-01-11T00:00:00.123Z",
+ * with as many fraction digits as the unit has. The date part is kept
+ * from the previous call while the day stays the same, which it does for
+ * a stream; the rest is written digit by digit. Same text as
+ * mkt_rfc3339_format(), several times faster. */
+static int put_time(struct mkt_buf *b, int64_t t, enum mkt_tunit u)
+{
+	static int64_t cday = INT64_MIN;
+	static char cdate[32];
+	static size_t cdlen;
+	static const int fdig[] = { 0, 3, 6, 9 };
+	int64_t per = 1000000000LL / mkt_tunit_ns(u);
+	int64_t secs = mkt_floordiv(t, per), sub = t - secs * per;
+	int64_t day = mkt_floordiv(secs, 86400), rem = secs - day * 86400;
+	char *o;
+
+	if (day != cday) {
+		struct mkt_buf d = MKT_BUF_INIT;
+		if (mkt_rfc3339_format(&d, day * 86400, MKT_TU_S) < 0 || d.len < 10 ||
+		    d.len - 9 > sizeof(cdate)) {
+			mkt_buf_free(&d);
+			return mkt_rfc3339_format(b, t, u);
+		}
+		cdlen = d.len - 9; /* "YYYY-MM-DDT" without "00:00:00Z" */
+		memcpy(cdate, d.p, cdlen);
+		mkt_buf_free(&d);
+		cday = day;
+	}
+	if (mkt_buf_reserve(b, cdlen + 20) < 0)
+		return -1;
+	o = b->p + b->len;
+	memcpy(o, cdate, cdlen);
+	o += cdlen;
+	int hh = (int)(rem / 3600), mm = (int)(rem / 60 % 60), ss = (int)(rem % 60);
+	*o++ = (char)('0' + hh / 10); *o++ = (char)('0' + hh % 10); *o++ = ':';
+	*o++ = (char)('0' + mm / 10); *o++ = (char)('0' + mm % 10); *o++ = ':';
+	*o++ = (char)('0' + ss / 10); *o++ = (char)('0' + ss % 10);
+	if (fdig[u]) {
+		*o++ = '.';
+		for (int k = fdig[u] - 1; k >= 0; k--) {
+			o[k] = (char)('0' + sub % 10);
+			sub /= 10;
+		}
+		o += fdig[u];
+	}
+	*o++ = 'Z';
+	b->len = (size_t)(o - b->p);
+	b->p[b->len] = '\0';
+	return 0;
+}
+
 /* Convert field f for column c and append it to the COPY data. Returns
  * 0, or -1 with a reason in why. */
 static int put_value(struct mkt_buf *b, const struct column *c,
@@ -711,7 +779,7 @@ static int put_value(struct mkt_buf *b, const struct column *c,
 			int64_t t;
 			double d;
 			if (mkt_jfield_int64(f, &t) == 0)
-				return mkt_rfc3339_format(b, t, opt.unit);
+				return put_time(b, t, opt.unit);
 			/* a fraction of the unit: to microseconds, the server's precision */
 			if (mkt_jfield_double(f, 0, &d) < 0)
 				return -1;
@@ -720,7 +788,7 @@ static int put_value(struct mkt_buf *b, const struct column *c,
 				*why = "is out of range for a timestamp";
 				return -1;
 			}
-			return mkt_rfc3339_format(b, (int64_t)llround(d), MKT_TU_US);
+			return put_time(b, (int64_t)llround(d), MKT_TU_US);
 		}
 		return mkt_buf_add(b, f->val, f->vlen);
 	case MKT_JTRUE:
@@ -739,6 +807,48 @@ static int put_value(struct mkt_buf *b, const struct column *c,
 		}
 		return copy_esc(b, f->val, f->vlen);
 	}
+}
+
+static int is_key(size_t ci)
+{
+	for (size_t k = 0; k < S.nkey; k++)
+		if (S.keycol[k] == (int)ci)
+			return 1;
+	return 0;
+}
+
+/* Remember the key hash of the line being taken; a hash seen before in
+ * this batch (a repeated key, or rarely a collision) sets S.batch_dup,
+ * and so does a full set. */
+static void note_key(uint64_t h)
+{
+	size_t mask, i;
+
+	if (S.batch_dup)
+		return;
+	if (S.keyset == NULL) {
+		size_t want = 1024;
+		while (want < 2 * (size_t)opt.batch && want < ((size_t)1 << 20))
+			want *= 2;
+		S.keyset = calloc(want, sizeof(*S.keyset));
+		if (!S.keyset)
+			err(1, "out of memory");
+		S.keyset_cap = want;
+		S.gen = 1;
+	}
+	if (S.n + 1 > S.keyset_cap / 2) {
+		S.batch_dup = 1;
+		return;
+	}
+	mask = S.keyset_cap - 1;
+	for (i = h & mask; S.keyset[i].gen == S.gen; i = (i + 1) & mask) {
+		if (S.keyset[i].h == h) {
+			S.batch_dup = 1;
+			return;
+		}
+	}
+	S.keyset[i].h = h;
+	S.keyset[i].gen = S.gen;
 }
 
 static inline int mask_get(const uint64_t *m, size_t i)
@@ -809,12 +919,15 @@ static int take_line(const char *line, size_t len, uint64_t lineno)
 			return 0;
 		}
 	}
+	uint64_t kh = 0x9e3779b97f4a7c15ULL;
 	for (size_t ci = 0; ci < S.ncol; ci++) {
+		size_t v0;
 		if (!mask_get(S.mask, ci))
 			continue;
 		if (!first)
 			mkt_buf_addc(&S.copy, '\t');
 		first = 0;
+		v0 = S.copy.len;
 		if ((int)ci == S.extra_col) {
 			copy_esc(&S.copy, S.extra.p, S.extra.len);
 			continue;
@@ -825,13 +938,15 @@ static int take_line(const char *line, size_t len, uint64_t lineno)
 			    why ? why : "cannot be converted");
 			return 0;
 		}
+		if (S.nkey && is_key(ci))
+			kh = (kh ^ mkt_hash(S.copy.p + v0, S.copy.len - v0)) * 0x100000001b3ULL;
 	}
+	if (S.nkey)
+		note_key(kh);
 	if (first) {
 		bad_record(lineno, line, len, 1, "no fields");
 		return 0;
 	}
-	if (opt.keys)
-		mkt_buf_printf(&S.copy, "\t%zu", S.n);
 	mkt_buf_addc(&S.copy, '\n');
 
 	if (S.n == S.cap) {
@@ -880,26 +995,24 @@ static void add_cols(size_t i)
 	}
 }
 
-/* Start a COPY of the rows shaped like line i: into the table, or in key
- * mode into the staging table with the sequence column. */
-static int run_open(size_t i)
+/* Send the COPY command for rows shaped like line i into target. */
+static int copy_start(size_t i, const char *target)
 {
 	PGresult *res;
 	int rc = DB_OK;
 
 	mkt_buf_reset(&S.sql);
-	mkt_buf_printf(&S.sql, "COPY %s (", opt.keys ? STAGE : S.qtable.p);
+	mkt_buf_printf(&S.sql, "COPY %s (", target);
 	add_cols(i);
-	if (opt.keys)
-		mkt_buf_adds(&S.sql, "," SEQCOL);
 	mkt_buf_adds(&S.sql, ") FROM STDIN");
+	if (S.sql.oom)
+		err(1, "out of memory");
 	res = PQexec(S.conn, S.sql.p);
 	if (PQresultStatus(res) != PGRES_COPY_IN)
 		rc = db_error(res);
 	else
 		S.in_copy = 1;
 	PQclear(res);
-	S.run_first = i;
 	return rc;
 }
 
@@ -910,13 +1023,11 @@ static int push(const char *p, size_t n)
 	return DB_OK;
 }
 
-/* End the COPY in progress; in key mode move its rows from the staging
- * table into the target, the last line of each key winning. */
-static int run_close(void)
+/* End the COPY in progress and collect its result. */
+static int copy_end(void)
 {
 	PGresult *res;
 	int rc = DB_OK;
-	const uint64_t *m;
 
 	S.in_copy = 0;
 	if (PQputCopyEnd(S.conn, NULL) != 1)
@@ -926,22 +1037,87 @@ static int run_close(void)
 			rc = db_error(res);
 		PQclear(res);
 	}
-	if (rc != DB_OK || !opt.keys)
+	return rc;
+}
+
+/* Start the COPY of a run of rows shaped like line i. Append mode copies
+ * into the table. Key mode copies straight into the table too, under a
+ * savepoint, as long as keys have been new (a live stream's usual case,
+ * and as fast as append); otherwise into the staging table, whose rows
+ * run_close() then upserts. */
+static int run_open(size_t i)
+{
+	int rc;
+
+	S.run_first = i;
+	S.run_direct = !opt.keys || (!S.always_distinct && S.skip_plain == 0);
+	if (opt.keys && !S.run_direct && S.skip_plain > 0)
+		S.skip_plain--;
+	if (opt.keys && S.run_direct &&
+	    (rc = db_exec("SAVEPOINT pgsink_try", PGRES_COMMAND_OK)) != DB_OK)
 		return rc;
+	return copy_start(i, S.run_direct ? S.qtable.p : STAGE);
+}
+
+/* End the run of COPY data whose bytes end at offset end of S.copy. In
+ * key mode a direct COPY that met an existing key (unique violation) is
+ * rolled back to its savepoint and its rows go through the staging
+ * table instead; the direct attempt is then skipped for 8 runs, doubling
+ * up to 256 while keys keep repeating (a replay). From the staging table
+ * the rows move with INSERT ... ON CONFLICT DO UPDATE, the last line of
+ * each key winning. */
+static int run_close(size_t end)
+{
+	int rc = copy_end();
+	const uint64_t *m;
+
+	if (!opt.keys)
+		return rc;
+	if (S.run_direct) {
+		if (rc == DB_OK) {
+			S.skip_next = 0;
+			return db_exec("RELEASE SAVEPOINT pgsink_try", PGRES_COMMAND_OK);
+		}
+		if (strcmp(S.sqlstate, "23505") != 0)
+			return rc;
+		if ((rc = db_exec("ROLLBACK TO SAVEPOINT pgsink_try", PGRES_COMMAND_OK)) != DB_OK)
+			return rc;
+		S.skip_next = S.skip_next ? (S.skip_next < 256 ? S.skip_next * 2 : 256) : 8;
+		S.skip_plain = S.skip_next;
+		if ((rc = copy_start(S.run_first, STAGE)) != DB_OK)
+			return rc;
+		for (size_t p = S.ln[S.run_first].copy_off; p < end; p += PUSH_CHUNK) {
+			size_t n = end - p < PUSH_CHUNK ? end - p : PUSH_CHUNK;
+			if ((rc = push(S.copy.p + p, n)) != DB_OK)
+				return rc;
+		}
+		if ((rc = copy_end()) != DB_OK)
+			return rc;
+	} else if (rc != DB_OK) {
+		return rc;
+	}
 
 	m = S.masks + S.run_first * S.nw;
 	mkt_buf_reset(&S.sql);
 	mkt_buf_printf(&S.sql, "INSERT INTO %s (", S.qtable.p);
 	add_cols(S.run_first);
-	mkt_buf_adds(&S.sql, ") SELECT DISTINCT ON (");
-	for (size_t k = 0; k < S.nkey; k++)
-		mkt_buf_printf(&S.sql, "%s%s", k ? "," : "", S.col[S.keycol[k]].qname);
-	mkt_buf_adds(&S.sql, ") ");
-	add_cols(S.run_first);
-	mkt_buf_adds(&S.sql, " FROM " STAGE " ORDER BY ");
-	for (size_t k = 0; k < S.nkey; k++)
-		mkt_buf_printf(&S.sql, "%s,", S.col[S.keycol[k]].qname);
-	mkt_buf_adds(&S.sql, SEQCOL " DESC ON CONFLICT (");
+	if (S.batch_dup || S.always_distinct) {
+		mkt_buf_adds(&S.sql, ") SELECT DISTINCT ON (");
+		for (size_t k = 0; k < S.nkey; k++)
+			mkt_buf_printf(&S.sql, "%s%s", k ? "," : "", S.col[S.keycol[k]].qname);
+		mkt_buf_adds(&S.sql, ") ");
+		add_cols(S.run_first);
+		mkt_buf_adds(&S.sql, " FROM " STAGE " ORDER BY ");
+		for (size_t k = 0; k < S.nkey; k++)
+			mkt_buf_printf(&S.sql, "%s,", S.col[S.keycol[k]].qname);
+		mkt_buf_adds(&S.sql, SEQCOL " DESC");
+	} else {
+		/* no key repeats in this batch: no sort needed */
+		mkt_buf_adds(&S.sql, ") SELECT ");
+		add_cols(S.run_first);
+		mkt_buf_adds(&S.sql, " FROM " STAGE);
+	}
+	mkt_buf_adds(&S.sql, " ON CONFLICT (");
 	for (size_t k = 0; k < S.nkey; k++)
 		mkt_buf_printf(&S.sql, "%s%s", k ? "," : "", S.col[S.keycol[k]].qname);
 	mkt_buf_adds(&S.sql, ") DO ");
@@ -988,7 +1164,7 @@ static void abort_tx(void)
 static int send_range(size_t lo, size_t hi)
 {
 	int rc;
-	size_t seg = 0;
+	size_t seg = 0, end;
 
 	if ((rc = db_exec("BEGIN", PGRES_COMMAND_OK)) != DB_OK)
 		return rc;
@@ -998,22 +1174,20 @@ static int send_range(size_t lo, size_t hi)
 			continue;
 		if (i > lo) {
 			if ((rc = push(S.copy.p + seg, S.ln[i].copy_off - seg)) != DB_OK ||
-			    (rc = run_close()) != DB_OK)
+			    (rc = run_close(S.ln[i].copy_off)) != DB_OK)
 				goto fail;
 		}
 		if ((rc = run_open(i)) != DB_OK)
 			goto fail;
 		seg = S.ln[i].copy_off;
 	}
-	{
-		size_t end = S.ln[hi - 1].copy_off + S.ln[hi - 1].copy_len;
-		for (size_t p = seg; p < end; p += PUSH_CHUNK) {
-			size_t n = end - p < PUSH_CHUNK ? end - p : PUSH_CHUNK;
-			if ((rc = push(S.copy.p + p, n)) != DB_OK)
-				goto fail;
-		}
+	end = S.ln[hi - 1].copy_off + S.ln[hi - 1].copy_len;
+	for (size_t p = seg; p < end; p += PUSH_CHUNK) {
+		size_t n = end - p < PUSH_CHUNK ? end - p : PUSH_CHUNK;
+		if ((rc = push(S.copy.p + p, n)) != DB_OK)
+			goto fail;
 	}
-	if ((rc = run_close()) != DB_OK)
+	if ((rc = run_close(end)) != DB_OK)
 		goto fail;
 	rc = db_exec("COMMIT", PGRES_COMMAND_OK);
 	S.in_tx = 0;
@@ -1040,6 +1214,8 @@ static int deliver(size_t lo, size_t hi)
 				return -1;
 			continue;
 		}
+		if (rc == DB_RETRY)
+			continue;
 		if (rc == DB_FATAL)
 			return -1;
 		if (opt.strict)
@@ -1063,6 +1239,8 @@ static int deliver(size_t lo, size_t hi)
 
 static void batch_reset(void)
 {
+	S.gen++;
+	S.batch_dup = 0;
 	S.n = 0;
 	S.pushed = 0;
 	S.stream_err = 0;
@@ -1087,7 +1265,7 @@ static void stream_line(void)
 	}
 	if (S.in_copy && !same_mask(i, S.run_first)) {
 		if ((rc = push(S.copy.p + S.pushed, S.ln[i].copy_off - S.pushed)) != DB_OK ||
-		    (rc = run_close()) != DB_OK)
+		    (rc = run_close(S.ln[i].copy_off)) != DB_OK)
 			goto fail;
 		S.pushed = S.ln[i].copy_off;
 	}
@@ -1118,7 +1296,7 @@ static int commit_batch(void)
 		return 0;
 	if (rc == DB_OK) {
 		if ((rc = push(S.copy.p + S.pushed, S.copy.len - S.pushed)) == DB_OK &&
-		    (rc = run_close()) == DB_OK)
+		    (rc = run_close(S.copy.len)) == DB_OK)
 			rc = db_exec("COMMIT", PGRES_COMMAND_OK);
 		if (rc == DB_OK) {
 			S.in_tx = 0;
@@ -1301,7 +1479,9 @@ int main(int argc, char **argv)
 		errx(1, "%s", ebuf);
 	t0 = mkt_mono_ns();
 	for (;;) {
-		if (S.n > 0) {
+		/* the clock is read before a read that may wait, and every 256
+		 * lines while input is buffered */
+		if (S.n > 0 && (!mkt_reader_ready(&r) || S.n % 256 == 0)) {
 			int64_t rem = S.deadline - mkt_mono_ns();
 			if (rem <= 0) {
 				if (commit_batch() < 0) {
@@ -1311,7 +1491,7 @@ int main(int argc, char **argv)
 				continue;
 			}
 			r.idle_ms = (int)((rem + 999999) / 1000000);
-		} else {
+		} else if (S.n == 0) {
 			r.idle_ms = -1;
 		}
 		if (mkt_stop)
