@@ -143,7 +143,7 @@ static void parse_series(const char *what, const char *s, struct ma_spec *m)
 	while (*p == ' ')
 		p++;
 	if ((strncmp(p, "sma", 3) == 0 || strncmp(p, "ema", 3) == 0) &&
-	    strchr(p + 3 + strspn(p + 3, " "), '(') == p + 3 + strspn(p + 3, " ")) {
+	    p[3 + strspn(p + 3, " ")] == '(') {
 		m->kind = p[0] == 's' ? MA_SMA : MA_EMA;
 		p += 3;
 		p += strspn(p, " ") + 1;
@@ -157,10 +157,13 @@ static void parse_series(const char *what, const char *s, struct ma_spec *m)
 		if (*p != ',' || fe == f)
 			usage_error("%s: expected %.3s(field,N) in \"%s\"", what, s, s);
 		p++;
+		p += strspn(p, " ");
 		len = strcspn(p, ")");
 		if (p[len] != ')' || p[len + 1 + strspn(p + len + 1, " ")] != '\0' ||
 		    len >= sizeof(num))
 			usage_error("%s: expected %.3s(field,N) in \"%s\"", what, s, s);
+		while (len > 0 && p[len - 1] == ' ')
+			len--;
 		memcpy(num, p, len);
 		num[len] = '\0';
 		if (mkt_parse_long(num, 1, MAX_PERIOD, &n) < 0)
