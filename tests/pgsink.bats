@@ -175,6 +175,29 @@ EOF
 	assert_output 'a|9|third'
 }
 
+@test "pgsink: upsert of new and existing keys mixed, over many batches" {
+	q "CREATE TABLE mix (id int PRIMARY KEY, v text, n int DEFAULT 7)"
+	for i in $(seq 1 30); do echo "{\"id\":$i,\"v\":\"a$i\"}"; done | pgsink -t mix -k id --batch 10
+	# batches of 10: new keys only, existing only, half and half, repeats
+	for i in $(seq 21 60); do echo "{\"id\":$i,\"v\":\"b$i\",\"n\":$i}"; done >"$BATS_TEST_TMPDIR/in"
+	for i in 5 5 61 5; do echo "{\"id\":$i,\"v\":\"c$i\"}"; done >>"$BATS_TEST_TMPDIR/in"
+	run pgsink -t mix -k id --batch 10 <"$BATS_TEST_TMPDIR/in"
+	assert_success
+	run q "SELECT count(*), sum(id), count(*) FILTER (WHERE v LIKE 'a%'),
+		count(*) FILTER (WHERE v LIKE 'b%' AND n = id) FROM mix"
+	assert_output '61|1891|19|40'
+	run q "SELECT id, v, n FROM mix WHERE id IN (5, 61) ORDER BY id"
+	assert_output "$(printf '%s\n' '5|c5|7' '61|c61|7')"
+}
+
+@test "pgsink: keys equal in value but not in text still dedupe (last wins)" {
+	q "CREATE TABLE kv (k int PRIMARY KEY, v text)"
+	printf '%s\n' '{"k":1,"v":"a"}' '{"k":"01","v":"b"}' '{"k":2,"v":"c"}' '{"k":"2","v":"d"}' |
+		pgsink -t kv -k k
+	run q "SELECT k, v FROM kv ORDER BY k"
+	assert_output "$(printf '%s\n' '1|b' '2|d')"
+}
+
 @test "pgsink: rows the server rejects go to --reject, the rest commits, exit 1" {
 	q "CREATE TABLE rj (id int PRIMARY KEY, px numeric CHECK (px > 0), name text NOT NULL)"
 	q "INSERT INTO rj VALUES (100, 1, 'there')"
