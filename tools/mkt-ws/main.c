@@ -1,0 +1,1246 @@
+/* SPDX-License-Identifier: MIT */
+/* main.c -- mkt-ws: a venue's WebSocket feed as NDJSON ticks, quotes and bars
+ *
+ * mkt-ws connects to a market-data WebSocket (a venue preset, or any URL
+ * with --send and a jq --map), authenticates with a key taken from the
+ * environment, subscribes in one message where the venue allows it, and
+ * writes one record per event to stdout: trades, quotes and bars in the
+ * shapes of mktpipe(7). It stays up: a connection that drops, or goes
+ * silent for --stall seconds, is replaced after an exponential backoff
+ * with jitter and the subscription is sent again; a venue that says it
+ * still holds the old session is given the longest backoff; trades a
+ * venue replays after a reconnect are dropped by trade id. A refused key
+ * stops the program with status 1.
+ *
+ * The socket is read by the event loop; records go into a buffer that a
+ * writer thread empties, so a slow reader downstream does not stop the
+ * loop from answering the venue's pings. Output is handed to the writer
+ * after every round of frames (each frame with -u) and at exit. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <err.h>
+
+#include <libwebsockets.h>
+#include <openssl/ssl.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "io.h"
+#include "jqglue.h"
+#include "json.h"
+#include "map.h"
+#include "timeutil.h"
+#include "ws.h"
+
+static const char usage_text[] =
+"usage: mkt-ws --preset name [-s symbols] [-c channels] [--url url]\n"
+"              [--market market] [--raw] [--all-bars]\n"
+"              [-n count] [-d duration] [--stall seconds]\n"
+"              [--backoff-min seconds] [--backoff-max seconds]\n"
+"              [--dedup n] [--cacert file] [--insecure]\n"
+"              [--max-frame bytes] [--strict] [-quvV]\n"
+"       mkt-ws --url url [--send message]... [--map jq] [options]\n";
+
+static void usage(FILE *f)
+{
+	fputs(usage_text, f);
+	if (f == stdout)
+		fputs(
+"  -p, --preset NAME        massive, binance, coinbase, finnhub, alpaca,\n"
+"                           kraken, or generic (the default with --url)\n"
+"  -s, --symbols LIST       symbols to subscribe to, comma-separated\n"
+"  -c, --channels LIST      the preset's channels (see mkt-ws(1))\n"
+"      --url URL            ws:// or wss:// address (keeps the preset's protocol)\n"
+"      --market NAME        massive: stocks, crypto, ...; alpaca: iex, sip, crypto\n"
+"      --send MSG           generic: a text message sent on every connect\n"
+"      --map JQ             generic: jq turning a frame into records\n"
+"      --raw                add the venue's event as \"raw\"\n"
+"      --all-bars           also bars that are not final yet (binance kline)\n"
+"  -n, --count N            stop after N records\n"
+"  -d, --duration DUR       stop after DUR (e.g. 30s, 5m)\n"
+"      --stall SECONDS      reconnect after this long without a frame (60; 0 off)\n"
+"      --backoff-min SECONDS  first reconnect delay (0.5)\n"
+"      --backoff-max SECONDS  longest reconnect delay (30)\n"
+"      --dedup N            remember N trade ids per symbol (1024; 0 off)\n"
+"      --cacert FILE        trust FILE's certificates too (PEM)\n"
+"      --insecure           do not verify the server's certificate\n"
+"      --max-frame BYTES    largest message accepted (16777216)\n"
+"      --strict             stop at the first malformed frame\n"
+"  -u, --unbuffered         hand each record to the output at once\n"
+"  -q, --quiet              no messages but errors\n"
+"  -v, --verbose            more messages (stats every 10 s)\n"
+"  -h, --help               this help\n"
+"  -V, --version            version\n", f);
+}
+
+/* ---- settings ---- */
+
+static struct opts {
+	const char *preset, *url, *symbols, *channels, *market, *map;
+	const char *cacert;
+	int insecure, raw, all_bars, strict, unbuffered;
+	long long count, dedup, max_frame;
+	int64_t duration_ns;
+	double stall, backoff_min, backoff_max;
+} opt = {
+	.count = 0,
+	.dedup = 1024,
+	.max_frame = 16 << 20,
+	.stall = 60,
+	.backoff_min = 0.5,
+	.backoff_max = 30,
+};
+
+/* ---- output: a buffer the loop fills, a thread that writes it ---- */
+
+#define OUT_HIGH (64u << 20) /* past this the loop waits for the writer */
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t th;
+	struct mkt_buf cur;   /* records being added by the loop */
+	struct mkt_buf busy;  /* records the writer is writing */
+	int have_busy, done, err;
+} out = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+
+static struct lws_context *ctx;
+
+/* The writer thread: writes each handed-over buffer to stdout, wakes the
+ * loop when done. After a write error it keeps the errno and discards. */
+static void *writer_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&out.mu);
+	for (;;) {
+		while (!out.have_busy && !out.done)
+			pthread_cond_wait(&out.cv, &out.mu);
+		if (!out.have_busy)
+			break;
+		pthread_mutex_unlock(&out.mu);
+		int e = 0;
+		if (!out.err && mkt_write_all(STDOUT_FILENO, out.busy.p,
+		    out.busy.len) < 0)
+			e = errno;
+		pthread_mutex_lock(&out.mu);
+		if (e && !out.err)
+			out.err = e;
+		mkt_buf_reset(&out.busy);
+		out.have_busy = 0;
+		pthread_cond_broadcast(&out.cv);
+		if (ctx)
+			lws_cancel_service(ctx);
+	}
+	pthread_mutex_unlock(&out.mu);
+	return NULL;
+}
+
+/* Hand the records built so far to the writer. If it is still writing,
+ * they wait in cur (the loop calls this again when it is woken) unless
+ * cur has grown past OUT_HIGH or wait is set: then this waits. */
+static void out_flush(int wait)
+{
+	if (out.cur.len == 0)
+		return;
+	pthread_mutex_lock(&out.mu);
+	while (out.have_busy && !out.err && (wait || out.cur.len > OUT_HIGH))
+		pthread_cond_wait(&out.cv, &out.mu);
+	if (!out.have_busy) {
+		struct mkt_buf t = out.busy;
+		out.busy = out.cur;
+		out.cur = t;
+		mkt_buf_reset(&out.cur);
+		out.have_busy = 1;
+		pthread_cond_broadcast(&out.cv);
+	}
+	pthread_mutex_unlock(&out.mu);
+}
+
+/* Write everything and stop the writer. Returns its errno, or 0. */
+static int out_finish(void)
+{
+	out_flush(1);
+	pthread_mutex_lock(&out.mu);
+	while (out.have_busy)
+		pthread_cond_wait(&out.cv, &out.mu);
+	out.done = 1;
+	pthread_cond_broadcast(&out.cv);
+	pthread_mutex_unlock(&out.mu);
+	pthread_join(out.th, NULL);
+	if (out.cur.oom && !out.err)
+		out.err = ENOMEM;
+	return out.err;
+}
+
+/* ---- the session ---- */
+
+enum cstate { C_IDLE, C_CONNECTING, C_OPEN };
+
+static struct {
+	struct ws ws;
+	enum cstate state;
+	struct lws *wsi;
+	char host[256], path[2048];
+	int port, tls;
+	struct mkt_buf url;
+	int64_t next_connect, last_rx, opened, started, deadline, last_stats;
+	unsigned attempt;
+	int busy, fatal, skipping, closing, finished;
+	uint64_t rng;
+	struct mkt_buf rx;
+	struct mkt_buf *q;          /* queued messages */
+	unsigned char *qsecret;
+	size_t qn, qhead, qcap;
+	uint64_t frames, records, reconnects, bad, dups, other;
+	struct mkt_map seen;        /* symbol -> struct seen */
+	lws_sorted_usec_list_t tick;
+} S;
+
+void ws_send(struct ws *s, const char *msg, size_t len, int secret)
+{
+	(void)s;
+	if (S.qn == S.qcap) {
+		size_t nc = S.qcap ? S.qcap * 2 : 8;
+		struct mkt_buf *nq = realloc(S.q, nc * sizeof(*nq));
+		if (!nq)
+			err(MKT_EXIT_FAIL, NULL);
+		S.q = nq;
+		unsigned char *ns = realloc(S.qsecret, nc);
+		if (!ns)
+			err(MKT_EXIT_FAIL, NULL);
+		S.qsecret = ns;
+		for (size_t i = S.qcap; i < nc; i++)
+			S.q[i] = (struct mkt_buf)MKT_BUF_INIT;
+		S.qcap = nc;
+	}
+	struct mkt_buf *b = &S.q[S.qn];
+	mkt_buf_reset(b);
+	if (mkt_buf_reserve(b, LWS_PRE + len) < 0)
+		err(MKT_EXIT_FAIL, NULL);
+	memset(b->p, 0, LWS_PRE);
+	b->len = LWS_PRE;
+	mkt_buf_add(b, msg, len);
+	S.qsecret[S.qn] = (unsigned char)secret;
+	S.qn++;
+	if (S.wsi)
+		lws_callback_on_writable(S.wsi);
+}
+
+/* Stop the session for good with exit status 1. */
+static void stop_fatal(void)
+{
+	S.fatal = 1;
+	S.finished = 1;
+	if (S.wsi)
+		lws_set_timeout(S.wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+}
+
+/* Print a venue's message, cut short and stripped of control bytes. */
+static void print_msg(const char *what, const char *msg, size_t len)
+{
+	char t[256];
+	size_t n = 0;
+	for (size_t i = 0; i < len && n < sizeof(t) - 1; i++)
+		t[n++] = (unsigned char)msg[i] < 0x20 ? ' ' : msg[i];
+	t[n] = '\0';
+	warnx("%s: %s", what, t);
+}
+
+void ws_subscribed(struct ws *s)
+{
+	if (s->preset->on_subscribe)
+		s->preset->on_subscribe(s);
+}
+
+void ws_auth_failed(struct ws *s, const char *msg, size_t len)
+{
+	(void)s;
+	print_msg("authentication failed", msg, len);
+	stop_fatal();
+}
+
+void ws_fatal(struct ws *s, const char *msg, size_t len)
+{
+	(void)s;
+	print_msg("the venue refused the request", msg, len);
+	stop_fatal();
+}
+
+void ws_busy(struct ws *s, const char *msg, size_t len)
+{
+	(void)s;
+	if (mkt_verbosity >= 0)
+		print_msg("the venue is busy", msg, len);
+	S.busy = 1;
+	if (S.wsi)
+		lws_set_timeout(S.wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+}
+
+void ws_note(struct ws *s, const char *what, const char *msg, size_t len)
+{
+	(void)s;
+	if (mkt_verbosity >= 1)
+		print_msg(what, msg, len);
+}
+
+void ws_bad(struct ws *s, const char *fmt, ...)
+{
+	(void)s;
+	char m[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(m, sizeof(m), fmt, ap);
+	va_end(ap);
+	S.bad++;
+	mkt_rec_warn("frame", S.frames, "%s", m);
+	if (opt.strict) {
+		warnx("stopping at the first malformed frame (--strict)");
+		stop_fatal();
+	}
+}
+
+const char *ws_env(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
+}
+
+/* ---- duplicates: a bounded set of recent trade ids per symbol ---- */
+
+struct seen {
+	uint64_t *ring, *tab;
+	size_t cap, mask, n, pos;
+};
+
+static int seen_find(const struct seen *z, uint64_t h, size_t *at)
+{
+	for (size_t i = h & z->mask;; i = (i + 1) & z->mask) {
+		if (!z->tab[i]) {
+			*at = i;
+			return 0;
+		}
+		if (z->tab[i] == h) {
+			*at = i;
+			return 1;
+		}
+	}
+}
+
+/* Remove the entry at slot i, moving later entries of its probe run back
+ * (backward-shift deletion keeps lookups correct without tombstones). */
+static void seen_del_at(struct seen *z, size_t i)
+{
+	size_t j = i;
+	for (;;) {
+		j = (j + 1) & z->mask;
+		if (!z->tab[j])
+			break;
+		size_t k = z->tab[j] & z->mask;
+		if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
+			z->tab[i] = z->tab[j];
+			i = j;
+		}
+	}
+	z->tab[i] = 0;
+}
+
+/* Whether trade id (hashed) was seen among the last opt.dedup trades of
+ * symbol; records it if not. Out of memory: treated as unseen. */
+static int seen_check(const char *sym, size_t symlen, const char *id,
+    size_t idlen)
+{
+	int isnew;
+	void **slot = mkt_map_put(&S.seen, sym, symlen, &isnew);
+	if (!slot)
+		return 0;
+	struct seen *z = *slot;
+	if (!z) {
+		size_t tcap = 2;
+		while (tcap < (size_t)opt.dedup * 2)
+			tcap <<= 1;
+		z = calloc(1, sizeof(*z));
+		if (z) {
+			z->ring = calloc((size_t)opt.dedup, sizeof(uint64_t));
+			z->tab = calloc(tcap, sizeof(uint64_t));
+		}
+		if (!z || !z->ring || !z->tab) {
+			if (z) {
+				free(z->ring);
+				free(z->tab);
+				free(z);
+			}
+			mkt_map_del(&S.seen, sym, symlen);
+			return 0;
+		}
+		z->cap = (size_t)opt.dedup;
+		z->mask = tcap - 1;
+		*slot = z;
+	}
+	uint64_t h = mkt_hash(id, idlen);
+	if (!h)
+		h = 1;
+	size_t at;
+	if (seen_find(z, h, &at))
+		return 1;
+	if (z->n == z->cap) {
+		size_t old;
+		if (seen_find(z, z->ring[z->pos], &old))
+			seen_del_at(z, old);
+		z->n--;
+		seen_find(z, h, &at);
+	}
+	z->tab[at] = h;
+	z->ring[z->pos] = h;
+	z->pos = (z->pos + 1) % z->cap;
+	z->n++;
+	return 0;
+}
+
+/* ---- records ---- */
+
+static int want_more(void)
+{
+	return !S.finished && (opt.count == 0 || S.records < (uint64_t)opt.count);
+}
+
+static void rec_begin(const char *type, const char *sym, size_t symlen)
+{
+	struct mkt_buf *b = &out.cur;
+	mkt_buf_adds(b, "{\"type\":\"");
+	mkt_buf_adds(b, type);
+	mkt_buf_adds(b, "\",\"symbol\":");
+	mkt_json_str(b, sym, symlen);
+}
+
+static void rec_end(const char *raw, size_t rawlen)
+{
+	struct mkt_buf *b = &out.cur;
+	mkt_json_key(b, "venue");
+	mkt_json_str(b, S.ws.preset->name, strlen(S.ws.preset->name));
+	if (S.ws.raw && raw) {
+		mkt_json_key(b, "raw");
+		mkt_buf_add(b, raw, rawlen);
+	}
+	mkt_buf_add(b, "}\n", 2);
+	S.records++;
+	if (opt.unbuffered)
+		out_flush(0);
+	if (opt.count && S.records >= (uint64_t)opt.count)
+		S.finished = 1;
+}
+
+static void num_field(const char *key, double v)
+{
+	mkt_json_key(&out.cur, key);
+	mkt_json_num(&out.cur, v);
+}
+
+void ws_trade(struct ws *s, const char *sym, size_t symlen, double price,
+    double size, int64_t ts_ms, const char *id, size_t idlen,
+    const char *raw, size_t rawlen)
+{
+	(void)s;
+	if (!want_more())
+		return;
+	if (id && opt.dedup > 0 && seen_check(sym, symlen, id, idlen)) {
+		S.dups++;
+		return;
+	}
+	rec_begin("trade", sym, symlen);
+	num_field("price", price);
+	num_field("size", size);
+	mkt_json_key(&out.cur, "ts");
+	mkt_json_int(&out.cur, ts_ms);
+	rec_end(raw, rawlen);
+}
+
+void ws_quote(struct ws *s, const char *sym, size_t symlen, double bid,
+    double bid_size, double ask, double ask_size, int64_t ts_ms,
+    const char *raw, size_t rawlen)
+{
+	(void)s;
+	if (!want_more())
+		return;
+	rec_begin("quote", sym, symlen);
+	num_field("bid", bid);
+	num_field("bid_size", bid_size);
+	num_field("ask", ask);
+	num_field("ask_size", ask_size);
+	mkt_json_key(&out.cur, "ts");
+	mkt_json_int(&out.cur, ts_ms);
+	rec_end(raw, rawlen);
+}
+
+void ws_bar(struct ws *s, const char *sym, size_t symlen, double open,
+    double high, double low, double close, double volume, double vwap,
+    int64_t start_ms, int64_t end_ms, const char *raw, size_t rawlen)
+{
+	(void)s;
+	if (!want_more())
+		return;
+	rec_begin("bar", sym, symlen);
+	num_field("open", open);
+	num_field("high", high);
+	num_field("low", low);
+	num_field("close", close);
+	num_field("volume", volume);
+	if (!isnan(vwap))
+		num_field("vwap", vwap);
+	mkt_json_key(&out.cur, "ts");
+	mkt_json_int(&out.cur, start_ms);
+	mkt_json_key(&out.cur, "end");
+	mkt_json_int(&out.cur, end_ms);
+	rec_end(raw, rawlen);
+}
+
+void ws_line(struct ws *s, const char *line, size_t len)
+{
+	(void)s;
+	if (!want_more())
+		return;
+	mkt_buf_add(&out.cur, line, len);
+	mkt_buf_addc(&out.cur, '\n');
+	S.records++;
+	if (opt.unbuffered)
+		out_flush(0);
+	if (opt.count && S.records >= (uint64_t)opt.count)
+		S.finished = 1;
+}
+
+/* ---- helpers for presets ---- */
+
+/* Length of the JSON value starting at s[0] (the text is valid JSON). */
+static size_t value_len(const char *s, size_t len)
+{
+	size_t i = 0;
+	int depth = 0;
+	if (s[0] == '"') {
+		for (i = 1; i < len; i++) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				return i + 1;
+		}
+		return len;
+	}
+	if (s[0] != '{' && s[0] != '[') {
+		while (i < len && !strchr(",]} \t\r\n", s[i]))
+			i++;
+		return i;
+	}
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '"') {
+			for (i++; i < len && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (--depth == 0)
+				return i + 1;
+		}
+	}
+	return len;
+}
+
+static int is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+void ws_each_object(struct ws *s, const char *text, size_t len,
+    void (*fn)(struct ws *s, const char *obj, size_t olen))
+{
+	size_t i = 0;
+	while (i < len && is_ws(text[i]))
+		i++;
+	if (i < len && text[i] == '{') {
+		fn(s, text + i, value_len(text + i, len - i));
+		return;
+	}
+	if (i >= len || text[i] != '[') {
+		ws_bad(s, "frame is neither an object nor an array");
+		return;
+	}
+	i++;
+	while (i < len && want_more()) {
+		while (i < len && (is_ws(text[i]) || text[i] == ','))
+			i++;
+		if (i >= len || text[i] == ']')
+			break;
+		size_t n = value_len(text + i, len - i);
+		if (text[i] == '{')
+			fn(s, text + i, n);
+		else
+			ws_bad(s, "array element is not an object");
+		i += n;
+	}
+}
+
+int ws_num(struct mkt_jobj *o, const char *key, double *v)
+{
+	const struct mkt_jfield *f = mkt_jobj_gets(o, key);
+	return f ? mkt_jfield_double(f, 1, v) : -1;
+}
+
+int ws_str(struct ws *s, struct mkt_jobj *o, const char *key,
+    const char **p, size_t *n)
+{
+	const struct mkt_jfield *f = mkt_jobj_gets(o, key);
+	if (!f || f->type != MKT_JSTR)
+		return -1;
+	if (f->vesc) {
+		mkt_buf_reset(&s->tmp);
+		return mkt_jfield_string(f, &s->tmp, p, n);
+	}
+	*p = f->val;
+	*n = f->vlen;
+	return 0;
+}
+
+int ws_time_ms(struct mkt_jobj *o, const char *key, int64_t *t)
+{
+	const struct mkt_jfield *f = mkt_jobj_gets(o, key);
+	return f ? mkt_jfield_time(f, MKT_TU_MS, t) : -1;
+}
+
+int ws_is(struct mkt_jobj *o, const char *key, const char *lit)
+{
+	const struct mkt_jfield *f = mkt_jobj_gets(o, key);
+	size_t n = strlen(lit);
+	return f && f->type == MKT_JSTR && f->vlen == n &&
+	    memcmp(f->val, lit, n) == 0;
+}
+
+int ws_rawval(struct mkt_jobj *o, const char *key, const char **p,
+    size_t *n)
+{
+	const struct mkt_jfield *f = mkt_jobj_gets(o, key);
+	if (!f || f->type == MKT_JNULL)
+		return -1;
+	*p = f->val;
+	*n = f->vlen;
+	return 0;
+}
+
+void ws_json_body(struct mkt_buf *b, const char *str)
+{
+	size_t at = b->len;
+	mkt_json_str(b, str, strlen(str));
+	/* drop the quotes the emitter put around it */
+	memmove(b->p + at, b->p + at + 1, b->len - at - 2);
+	b->len -= 2;
+	b->p[b->len] = '\0';
+}
+
+/* ---- connection ---- */
+
+/* Split a ws:// or wss:// URL into S.host, S.port, S.path. Returns 0 or
+ * -1 (with a message in errstr). */
+static int parse_url(const char *url, char *errstr, size_t errsize)
+{
+	const char *p;
+	if (!strncmp(url, "wss://", 6)) {
+		S.tls = 1;
+		S.port = 443;
+		p = url + 6;
+	} else if (!strncmp(url, "ws://", 5)) {
+		S.tls = 0;
+		S.port = 80;
+		p = url + 5;
+	} else {
+		snprintf(errstr, errsize, "the URL must start with ws:// or wss://");
+		return -1;
+	}
+	size_t hl;
+	const char *rest;
+	if (*p == '[') {
+		const char *e = strchr(p, ']');
+		if (!e) {
+			snprintf(errstr, errsize, "unclosed '[' in the URL");
+			return -1;
+		}
+		hl = (size_t)(e - p - 1);
+		if (hl >= sizeof(S.host))
+			goto toolong;
+		memcpy(S.host, p + 1, hl);
+		rest = e + 1;
+	} else {
+		hl = strcspn(p, ":/?");
+		if (hl >= sizeof(S.host))
+			goto toolong;
+		memcpy(S.host, p, hl);
+		rest = p + hl;
+	}
+	S.host[hl] = '\0';
+	if (!hl) {
+		snprintf(errstr, errsize, "no host in the URL");
+		return -1;
+	}
+	if (*rest == ':') {
+		char *end;
+		long v = strtol(rest + 1, &end, 10);
+		if (end == rest + 1 || v < 1 || v > 65535) {
+			snprintf(errstr, errsize, "bad port in the URL");
+			return -1;
+		}
+		S.port = (int)v;
+		rest = end;
+	}
+	if (*rest && *rest != '/' && *rest != '?') {
+		snprintf(errstr, errsize, "unexpected text after the host in the URL");
+		return -1;
+	}
+	int n = snprintf(S.path, sizeof(S.path), "%s%s",
+	    *rest == '/' ? "" : "/", rest);
+	if (n < 0 || (size_t)n >= sizeof(S.path))
+		goto toolong;
+	return 0;
+toolong:
+	snprintf(errstr, errsize, "the URL is too long");
+	return -1;
+}
+
+static uint64_t rnd(void)
+{
+	S.rng ^= S.rng << 13;
+	S.rng ^= S.rng >> 7;
+	S.rng ^= S.rng << 17;
+	return S.rng;
+}
+
+/* Plan the next connection attempt: exponential backoff from
+ * --backoff-min, doubling per failed attempt up to --backoff-max, with
+ * jitter (a uniform draw from the upper half of the delay). A venue that
+ * said it was busy gets the longest delay. */
+static void schedule_reconnect(const char *why)
+{
+	double d = opt.backoff_min * ldexp(1.0, S.attempt < 30 ? (int)S.attempt : 30);
+	if (d > opt.backoff_max || S.busy)
+		d = opt.backoff_max;
+	double j = d / 2 + (d / 2) * ((double)(rnd() >> 11) / 9007199254740992.0);
+	S.attempt++;
+	S.busy = 0;
+	S.state = C_IDLE;
+	S.next_connect = mkt_mono_ns() + (int64_t)(j * 1e9);
+	if (!S.finished && !mkt_stop && mkt_verbosity >= 0)
+		warnx("%s; reconnecting in %.1fs", why, j);
+}
+
+static void connect_now(void)
+{
+	struct lws_client_connect_info ci;
+	memset(&ci, 0, sizeof(ci));
+	ci.context = ctx;
+	ci.address = S.host;
+	ci.port = S.port;
+	ci.path = S.path;
+	ci.host = S.host;
+	ci.origin = S.host;
+	ci.protocol = NULL;
+	ci.pwsi = &S.wsi;
+	if (S.tls) {
+		ci.ssl_connection = LCCSCF_USE_SSL;
+		if (opt.insecure)
+			ci.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED |
+			    LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK |
+			    LCCSCF_ALLOW_EXPIRED | LCCSCF_ALLOW_INSECURE;
+	}
+	S.state = C_CONNECTING;
+	S.qn = S.qhead = 0;
+	S.skipping = 0;
+	if (S.started)
+		S.reconnects++;
+	S.started = 1;
+	mkt_info(1, "connecting to %s:%d", S.host, S.port);
+	if (!lws_client_connect_via_info(&ci)) {
+		S.wsi = NULL;
+		schedule_reconnect("cannot start a connection");
+	}
+}
+
+/* A whole message has arrived: validate it and give it to the preset. */
+static void handle_frame(const char *text, size_t len)
+{
+	char e[128];
+	S.frames++;
+	if (S.ws.preset != &ws_preset_generic &&
+	    mkt_json_validate(text, len, e, sizeof(e)) < 0) {
+		ws_bad(&S.ws, "not JSON: %s", e);
+		return;
+	}
+	S.ws.preset->on_frame(&S.ws, text, len);
+}
+
+static int callback(struct lws *wsi, enum lws_callback_reasons reason,
+    void *user, void *in, size_t len)
+{
+	switch (reason) {
+	case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_CLIENT_VERIFY_CERTS:
+		/* the system store, and --cacert on top of it */
+		SSL_CTX_set_default_verify_paths((SSL_CTX *)user);
+		if (opt.cacert && !SSL_CTX_load_verify_locations((SSL_CTX *)user,
+		    opt.cacert, NULL)) {
+			warnx("%s: cannot load certificates", opt.cacert);
+			return 1;
+		}
+		return 0;
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
+		if (wsi != S.wsi && S.wsi)
+			return 0;
+		int st = lws_http_client_http_response(wsi);
+		char why[256];
+		snprintf(why, sizeof(why), "connection failed: %.*s%s",
+		    in ? (int)(len && len < 200 ? len : strnlen(in, 200)) : 7,
+		    in ? (const char *)in : "unknown", "");
+		if (st)
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+			    " (HTTP %d)", st);
+		S.wsi = NULL;
+		if (st == 401 || st == 403) {
+			warnx("%s: the key was refused", why);
+			stop_fatal();
+			S.state = C_IDLE;
+			return 0;
+		}
+		if (st == 429 || st == 406 || st == 503 || st == 418)
+			S.busy = 1;
+		schedule_reconnect(why);
+		return 0;
+	}
+	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		S.state = C_OPEN;
+		S.opened = S.last_rx = mkt_mono_ns();
+		S.rx.len = 0;
+		mkt_info(1, "connected to %s:%d", S.host, S.port);
+		S.ws.preset->on_open(&S.ws);
+		if (S.qn > S.qhead)
+			lws_callback_on_writable(wsi);
+		return 0;
+	case LWS_CALLBACK_CLIENT_RECEIVE:
+		S.last_rx = mkt_mono_ns();
+		if (lws_is_first_fragment(wsi)) {
+			mkt_buf_reset(&S.rx);
+			S.skipping = 0;
+		}
+		if (!S.skipping) {
+			if (S.rx.len + len > (size_t)opt.max_frame) {
+				S.skipping = 1;
+				S.frames++;
+				ws_bad(&S.ws, "message longer than %lld bytes skipped",
+				    opt.max_frame);
+				mkt_buf_reset(&S.rx);
+			} else if (mkt_buf_add(&S.rx, in, len) < 0) {
+				errx(MKT_EXIT_FAIL, "out of memory");
+			}
+		}
+		if (lws_is_final_fragment(wsi) &&
+		    !lws_remaining_packet_payload(wsi)) {
+			if (!S.skipping)
+				handle_frame(S.rx.p ? S.rx.p : "", S.rx.len);
+			S.skipping = 0;
+			mkt_buf_reset(&S.rx);
+			if (opt.unbuffered)
+				out_flush(0);
+		}
+		return 0;
+	case LWS_CALLBACK_CLIENT_WRITEABLE:
+		if (S.qhead < S.qn) {
+			struct mkt_buf *b = &S.q[S.qhead];
+			size_t n = b->len - LWS_PRE;
+			if (mkt_verbosity >= 1) {
+				if (S.qsecret[S.qhead])
+					mkt_info(1, "sent the authentication message");
+				else
+					mkt_info(1, "sent %.*s", (int)(n > 300 ? 300 : n),
+					    b->p + LWS_PRE);
+			}
+			if (lws_write(wsi, (unsigned char *)b->p + LWS_PRE, n,
+			    LWS_WRITE_TEXT) < (int)n)
+				return -1;
+			/* a message that held a secret does not stay in memory */
+			if (S.qsecret[S.qhead])
+				memset(b->p, 0, b->len);
+			S.qhead++;
+			if (S.qhead < S.qn)
+				lws_callback_on_writable(wsi);
+		}
+		return 0;
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		if (len >= 2) {
+			const unsigned char *c = in;
+			mkt_info(1, "the server closed with code %d%s%.*s",
+			    c[0] << 8 | c[1], len > 2 ? ": " : "",
+			    (int)(len > 2 ? (len - 2 > 200 ? 200 : len - 2) : 0),
+			    (const char *)in + 2);
+		}
+		return 0;
+	case LWS_CALLBACK_CLIENT_CLOSED:
+		if (wsi == S.wsi || !S.wsi) {
+			S.wsi = NULL;
+			if (S.last_rx > S.opened)
+				S.attempt = 0;
+			schedule_reconnect("connection closed");
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static void print_stats(void)
+{
+	warnx("%llu frames, %llu records, %llu reconnects, %llu malformed, "
+	    "%llu duplicates dropped",
+	    (unsigned long long)S.frames, (unsigned long long)S.records,
+	    (unsigned long long)S.reconnects, (unsigned long long)S.bad,
+	    (unsigned long long)S.dups);
+}
+
+/* Every 100 ms: stall detection, reconnects that are due, --duration,
+ * periodic stats with -v. */
+static void tick(lws_sorted_usec_list_t *sul)
+{
+	int64_t now = mkt_mono_ns();
+	if (S.deadline && now >= S.deadline)
+		S.finished = 1;
+	if (S.finished || mkt_stop) {
+		if (S.wsi && !S.closing) {
+			S.closing = 1;
+			lws_set_timeout(S.wsi, PENDING_TIMEOUT_CLOSE_SEND, 1);
+			lws_close_reason(S.wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
+			lws_callback_on_writable(S.wsi);
+		}
+	} else if (S.state == C_OPEN && opt.stall > 0 && S.wsi &&
+	    now - S.last_rx > (int64_t)(opt.stall * 1e9)) {
+		warnx("no frame for %.1fs; dropping the connection", opt.stall);
+		S.last_rx = now;
+		lws_set_timeout(S.wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+	} else if (S.state == C_IDLE && now >= S.next_connect) {
+		connect_now();
+	}
+	if (mkt_verbosity >= 1 && now - S.last_stats > 10000000000LL) {
+		S.last_stats = now;
+		print_stats();
+	}
+	lws_sul_schedule(ctx, 0, sul, tick, 100 * LWS_US_PER_MS);
+}
+
+/* lws's own log lines, at -vv, with any token in a query string hidden. */
+static void lws_emit(int level, const char *line)
+{
+	(void)level;
+	char t[1024];
+	size_t n = 0;
+	for (const char *p = line; *p && n < sizeof(t) - 1; p++) {
+		t[n++] = *p;
+		if ((*p == '=') && n >= 6 && !strncmp(t + n - 6, "token=", 6)) {
+			for (const char *r = "***"; *r && n < sizeof(t) - 1; r++)
+				t[n++] = *r;
+			while (p[1] && p[1] != '&' && p[1] != ' ' && p[1] != '\n')
+				p++;
+		}
+	}
+	t[n] = '\0';
+	fprintf(stderr, "mkt-ws: lws: %s", t);
+}
+
+/* ---- main ---- */
+
+static const struct ws_preset *const presets[] = {
+	&ws_preset_massive, &ws_preset_binance, &ws_preset_coinbase,
+	&ws_preset_finnhub, &ws_preset_alpaca, &ws_preset_kraken,
+	&ws_preset_generic,
+};
+
+/* Split a comma list into a NULL-free array (empty items dropped). */
+static char **split(const char *s, size_t *n)
+{
+	char *c = strdup(s);
+	size_t cap = 1;
+	for (const char *p = s; *p; p++)
+		cap += *p == ',';
+	char **v = calloc(cap, sizeof(*v));
+	if (!c || !v)
+		err(MKT_EXIT_FAIL, NULL);
+	*n = 0;
+	for (char *tok = strtok(c, ","); tok; tok = strtok(NULL, ","))
+		v[(*n)++] = tok;
+	return v;
+}
+
+static double secs_opt(const char *name, const char *s, double min)
+{
+	double v;
+	if (mkt_parse_double(s, min, 1e9, &v) < 0) {
+		warnx("--%s: \"%s\" is not a number of seconds >= %g", name, s, min);
+		usage(stderr);
+		exit(MKT_EXIT_USAGE);
+	}
+	return v;
+}
+
+static long long num_opt(const char *name, const char *s, long long min,
+    long long max)
+{
+	long long v;
+	if (mkt_parse_long(s, min, max, &v) < 0) {
+		warnx("--%s: \"%s\" is not a whole number in [%lld, %lld]", name,
+		    s, min, max);
+		usage(stderr);
+		exit(MKT_EXIT_USAGE);
+	}
+	return v;
+}
+
+enum {
+	OPT_URL = 256, OPT_MARKET, OPT_SEND, OPT_MAP, OPT_RAW, OPT_ALLBARS,
+	OPT_STALL, OPT_BMIN, OPT_BMAX, OPT_DEDUP, OPT_CACERT, OPT_INSECURE,
+	OPT_MAXFRAME, OPT_STRICT,
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "preset", required_argument, NULL, 'p' },
+		{ "symbols", required_argument, NULL, 's' },
+		{ "channels", required_argument, NULL, 'c' },
+		{ "url", required_argument, NULL, OPT_URL },
+		{ "market", required_argument, NULL, OPT_MARKET },
+		{ "send", required_argument, NULL, OPT_SEND },
+		{ "map", required_argument, NULL, OPT_MAP },
+		{ "raw", no_argument, NULL, OPT_RAW },
+		{ "all-bars", no_argument, NULL, OPT_ALLBARS },
+		{ "count", required_argument, NULL, 'n' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "stall", required_argument, NULL, OPT_STALL },
+		{ "backoff-min", required_argument, NULL, OPT_BMIN },
+		{ "backoff-max", required_argument, NULL, OPT_BMAX },
+		{ "dedup", required_argument, NULL, OPT_DEDUP },
+		{ "cacert", required_argument, NULL, OPT_CACERT },
+		{ "insecure", no_argument, NULL, OPT_INSECURE },
+		{ "max-frame", required_argument, NULL, OPT_MAXFRAME },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "unbuffered", no_argument, NULL, 'u' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ws *ws = &S.ws;
+	char e[256];
+	int c;
+	while ((c = getopt_long(argc, argv, "p:s:c:n:d:uqvhV", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'p': opt.preset = optarg; break;
+		case 's': opt.symbols = optarg; break;
+		case 'c': opt.channels = optarg; break;
+		case OPT_URL: opt.url = optarg; break;
+		case OPT_MARKET: opt.market = optarg; break;
+		case OPT_SEND: {
+			char **t = realloc(ws->sends, (ws->nsends + 1) * sizeof(*t));
+			if (!t)
+				err(MKT_EXIT_FAIL, NULL);
+			ws->sends = t;
+			ws->sends[ws->nsends++] = optarg;
+			break;
+		}
+		case OPT_MAP: opt.map = optarg; break;
+		case OPT_RAW: opt.raw = 1; break;
+		case OPT_ALLBARS: opt.all_bars = 1; break;
+		case 'n': opt.count = num_opt("count", optarg, 1, LLONG_MAX); break;
+		case 'd':
+			if (mkt_duration_parse(optarg, &opt.duration_ns, e,
+			    sizeof(e)) < 0 || opt.duration_ns == 0) {
+				warnx("--duration: %s", opt.duration_ns == 0 &&
+				    !e[0] ? "must be more than 0" : e);
+				usage(stderr);
+				return MKT_EXIT_USAGE;
+			}
+			break;
+		case OPT_STALL: opt.stall = secs_opt("stall", optarg, 0); break;
+		case OPT_BMIN: opt.backoff_min = secs_opt("backoff-min", optarg, 0.001); break;
+		case OPT_BMAX: opt.backoff_max = secs_opt("backoff-max", optarg, 0.001); break;
+		case OPT_DEDUP: opt.dedup = num_opt("dedup", optarg, 0, 1 << 20); break;
+		case OPT_CACERT: opt.cacert = optarg; break;
+		case OPT_INSECURE: opt.insecure = 1; break;
+		case OPT_MAXFRAME:
+			opt.max_frame = num_opt("max-frame", optarg, 64, 1 << 30);
+			break;
+		case OPT_STRICT: opt.strict = 1; break;
+		case 'u': opt.unbuffered = 1; break;
+		case 'q': mkt_verbosity = -1; break;
+		case 'v': if (mkt_verbosity >= 0) mkt_verbosity++; break;
+		case 'h': usage(stdout); return MKT_EXIT_OK;
+		case 'V':
+			snprintf(e, sizeof(e), "libwebsockets %s",
+			    lws_get_library_version());
+			mkt_print_version(e);
+			return MKT_EXIT_OK;
+		default: usage(stderr); return MKT_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		warnx("unexpected argument \"%s\"", argv[optind]);
+		usage(stderr);
+		return MKT_EXIT_USAGE;
+	}
+	e[0] = '\0';
+	if (!opt.preset && !opt.url)
+		snprintf(e, sizeof(e), "give --preset NAME, or --url URL");
+	if (!opt.preset)
+		opt.preset = "generic";
+	for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]); i++)
+		if (!strcmp(presets[i]->name, opt.preset))
+			ws->preset = presets[i];
+	if (!e[0] && !ws->preset)
+		snprintf(e, sizeof(e), "unknown preset \"%s\"", opt.preset);
+	else if (!e[0] && ws->preset->needs_symbols && !opt.symbols)
+		snprintf(e, sizeof(e), "--preset %s needs --symbols", opt.preset);
+	else if (!e[0] && ws->preset == &ws_preset_generic && !opt.url)
+		snprintf(e, sizeof(e), "--preset generic needs --url");
+	else if (!e[0] && ws->preset != &ws_preset_generic &&
+	    (opt.map || ws->nsends))
+		snprintf(e, sizeof(e), "--send and --map go with --url alone "
+		    "(or --preset generic)");
+	else if (!e[0] && opt.backoff_max < opt.backoff_min)
+		snprintf(e, sizeof(e), "--backoff-max is less than --backoff-min");
+	if (e[0]) {
+		warnx("%s", e);
+		usage(stderr);
+		return MKT_EXIT_USAGE;
+	}
+	if (opt.symbols)
+		ws->symbols = split(opt.symbols, &ws->nsymbols);
+	if (opt.symbols && ws->nsymbols == 0) {
+		warnx("--symbols: no symbol given");
+		usage(stderr);
+		return MKT_EXIT_USAGE;
+	}
+	const char *chan = opt.channels ? opt.channels : ws->preset->default_channels;
+	if (chan)
+		ws->channels = split(chan, &ws->nchannels);
+	ws->market = opt.market;
+	ws->raw = opt.raw;
+	ws->closed_bars_only = !opt.all_bars;
+	if (ws->preset == &ws_preset_generic) {
+		ws->map = mkt_jq_compile(opt.map ? opt.map :
+		    "if type == \"array\" then .[] else . end", e, sizeof(e));
+		if (!ws->map) {
+			warnx("--map: %s", e);
+			usage(stderr);
+			return MKT_EXIT_USAGE;
+		}
+	}
+	if (opt.cacert && access(opt.cacert, R_OK) < 0)
+		err(MKT_EXIT_FAIL, "%s", opt.cacert);
+
+	const char *base = opt.url ? opt.url : ws->preset->default_url;
+	if (ws->preset->build_url) {
+		if (ws->preset->build_url(ws, base, &S.url) < 0)
+			return MKT_EXIT_FAIL; /* the preset said why */
+	} else {
+		mkt_buf_adds(&S.url, base);
+	}
+	if (S.url.oom)
+		errx(MKT_EXIT_FAIL, "out of memory");
+	if (parse_url(S.url.p, e, sizeof(e)) < 0) {
+		warnx("--url: %s", e);
+		usage(stderr);
+		return MKT_EXIT_USAGE;
+	}
+
+	mkt_signals_init();
+	S.rng = (uint64_t)mkt_mono_ns() ^ ((uint64_t)getpid() << 32) ^
+	    0x9e3779b97f4a7c15ULL;
+	if (!S.rng)
+		S.rng = 1;
+	if (mkt_buf_reserve(&out.cur, MKT_WRITE_BUF_DEFAULT) < 0 ||
+	    mkt_buf_reserve(&out.busy, MKT_WRITE_BUF_DEFAULT) < 0)
+		errx(MKT_EXIT_FAIL, "out of memory");
+	{
+		/* the writer thread takes no signals: the loop handles them */
+		sigset_t all, old;
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
+		if (pthread_create(&out.th, NULL, writer_main, NULL))
+			errx(MKT_EXIT_FAIL, "cannot start the writer thread");
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+
+	lws_set_log_level(mkt_verbosity >= 2 ? LLL_ERR | LLL_WARN : 0, lws_emit);
+	static struct lws_protocols protocols[] = {
+		{ "mkt-ws", callback, 0, 65536, 0, NULL, 0 },
+		{ NULL, NULL, 0, 0, 0, NULL, 0 },
+	};
+	struct lws_context_creation_info info;
+	memset(&info, 0, sizeof(info));
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.protocols = protocols;
+	info.gid = -1;
+	info.uid = -1;
+	info.timeout_secs = 15;
+	info.connect_timeout_secs = 15;
+	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	if (!(ctx = lws_create_context(&info)))
+		errx(MKT_EXIT_FAIL, "cannot create the WebSocket context");
+
+	int64_t t0 = mkt_mono_ns();
+	S.last_stats = t0;
+	if (opt.duration_ns)
+		S.deadline = t0 + opt.duration_ns;
+	S.state = C_IDLE;
+	S.next_connect = t0;
+	lws_sul_schedule(ctx, 0, &S.tick, tick, 1);
+
+	int io_failed = 0;
+	int64_t stop_at = 0;
+	for (;;) {
+		if ((S.finished || mkt_stop) && !stop_at) {
+			stop_at = mkt_mono_ns() + 2000000000LL;
+			tick(&S.tick);
+		}
+		if (stop_at && (!S.wsi || mkt_mono_ns() > stop_at))
+			break;
+		if (lws_service(ctx, 0) < 0)
+			break;
+		out_flush(0);
+		if (out.err) {
+			if (out.err != EPIPE) {
+				errno = out.err;
+				warn("stdout");
+				io_failed = 1;
+			}
+			S.finished = 1;
+		}
+	}
+	lws_context_destroy(ctx);
+	ctx = NULL;
+	int werr = out_finish();
+	if (werr && werr != EPIPE && !io_failed) {
+		errno = werr;
+		warn("stdout");
+		io_failed = 1;
+	}
+	if (mkt_verbosity >= 0)
+		print_stats();
+	mkt_rec_summary();
+	if (ws->map)
+		mkt_jq_free(ws->map);
+	if (S.fatal || io_failed || S.bad)
+		return MKT_EXIT_FAIL;
+	return MKT_EXIT_OK;
+}

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/* massive.c -- the Massive (formerly Polygon.io) WebSocket feed
+ *
+ * wss://socket.massive.com/<market> (stocks by default; --market crypto,
+ * options, ...). The server greets with a status message; the client
+ * sends {"action":"auth","params":KEY} with MASSIVE_API_KEY, waits for
+ * status "auth_success", then subscribes to every channel of every
+ * symbol in ONE message: {"action":"subscribe","params":"T.AAPL,T.TSLA"}.
+ * Frames are JSON arrays of events keyed by "ev": T/XT trades, Q/XQ
+ * quotes, A/AM/XA/XAS aggregates; "status" events carry the session's
+ * state (auth_failed stops the program, max_connections backs off). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <err.h>
+
+#include "buf.h"
+#include "json.h"
+#include "ws.h"
+
+static int massive_url(struct ws *s, const char *base, struct mkt_buf *out)
+{
+	if (base) {
+		mkt_buf_adds(out, base);
+		return 0;
+	}
+	mkt_buf_adds(out, "wss://socket.massive.com/");
+	mkt_buf_adds(out, s->market ? s->market : "stocks");
+	return 0;
+}
+
+static void massive_open(struct ws *s)
+{
+	const char *key = ws_env("MASSIVE_API_KEY");
+	if (!key)
+		key = ws_env("POLYGON_API_KEY");
+	if (!key) {
+		const char m[] = "MASSIVE_API_KEY is not set";
+		ws_auth_failed(s, m, sizeof(m) - 1);
+		return;
+	}
+	struct mkt_buf *b = &s->tmp2;
+	mkt_buf_reset(b);
+	mkt_buf_adds(b, "{\"action\":\"auth\",\"params\":\"");
+	ws_json_body(b, key);
+	mkt_buf_adds(b, "\"}");
+	ws_send(s, b->p, b->len, 1);
+	memset(b->p, 0, b->len);
+	mkt_buf_reset(b);
+}
+
+/* The subscription: every channel prefix with every symbol. */
+static void massive_subscribe(struct ws *s)
+{
+	struct mkt_buf *b = &s->tmp2;
+	mkt_buf_reset(b);
+	mkt_buf_adds(b, "{\"action\":\"subscribe\",\"params\":\"");
+	int first = 1;
+	static char *xt[] = { "XT" }, *tt[] = { "T" };
+	char **chan = s->channels;
+	size_t nchan = s->nchannels;
+	if (!nchan) {
+		chan = s->market && !strcmp(s->market, "crypto") ? xt : tt;
+		nchan = 1;
+	}
+	for (size_t c = 0; c < nchan; c++)
+		for (size_t i = 0; i < s->nsymbols; i++) {
+			if (!first)
+				mkt_buf_addc(b, ',');
+			first = 0;
+			ws_json_body(b, chan[c]);
+			mkt_buf_addc(b, '.');
+			ws_json_body(b, s->symbols[i]);
+		}
+	mkt_buf_adds(b, "\"}");
+	ws_send(s, b->p, b->len, 0);
+}
+
+static void massive_event(struct ws *s, const char *ev, size_t len)
+{
+	struct mkt_jobj *o = &s->o;
+	char e[128];
+	if (mkt_json_scan(o, ev, len, e, sizeof(e)) < 0) {
+		ws_bad(s, "event: %s", e);
+		return;
+	}
+	const char *t, *sym, *msg = "";
+	size_t tl, syml, msgl = 0;
+	if (ws_str(s, o, "ev", &t, &tl) < 0) {
+		ws_bad(s, "event without \"ev\"");
+		return;
+	}
+	if (tl == 6 && !memcmp(t, "status", 6)) {
+		const char *st;
+		size_t stl;
+		ws_rawval(o, "message", &msg, &msgl);
+		if (ws_str(s, o, "status", &st, &stl) < 0)
+			return;
+		if (stl == 12 && !memcmp(st, "auth_success", 12)) {
+			ws_note(s, "authenticated", msg, msgl);
+			ws_subscribed(s);
+		} else if ((stl == 11 && !memcmp(st, "auth_failed", 11)) ||
+		    (stl == 12 && !memcmp(st, "auth_timeout", 12))) {
+			ws_auth_failed(s, msg, msgl);
+		} else if (stl == 15 && !memcmp(st, "max_connections", 15)) {
+			ws_busy(s, msg, msgl);
+		} else if (stl == 5 && !memcmp(st, "error", 5)) {
+			ws_fatal(s, msg, msgl);
+		} else {
+			ws_note(s, "status", msg, msgl);
+		}
+		return;
+	}
+	int crypto = t[0] == 'X';
+	const char *symkey = crypto ? "pair" : "sym";
+	if (ws_str(s, o, symkey, &sym, &syml) < 0) {
+		ws_bad(s, "%.*s event without \"%s\"", (int)tl, t, symkey);
+		return;
+	}
+	/* the symbol may sit in s->tmp: keep it apart from later lookups */
+	mkt_buf_reset(&s->tmp2);
+	mkt_buf_add(&s->tmp2, sym, syml);
+	sym = s->tmp2.p;
+	const char *id = NULL;
+	size_t idl = 0;
+	int64_t ts;
+	if ((tl == 1 && t[0] == 'T') || (tl == 2 && !memcmp(t, "XT", 2))) {
+		double p, z;
+		if (ws_num(o, "p", &p) < 0 || ws_num(o, "s", &z) < 0 ||
+		    ws_time_ms(o, "t", &ts) < 0) {
+			ws_bad(s, "trade without a numeric \"p\", \"s\" or \"t\"");
+			return;
+		}
+		ws_rawval(o, "i", &id, &idl);
+		ws_trade(s, sym, syml, p, z, ts, id, idl, ev, len);
+	} else if ((tl == 1 && t[0] == 'Q') || (tl == 2 && !memcmp(t, "XQ", 2))) {
+		double bp, bs, ap, as;
+		if (ws_num(o, "bp", &bp) < 0 || ws_num(o, "bs", &bs) < 0 ||
+		    ws_num(o, "ap", &ap) < 0 || ws_num(o, "as", &as) < 0 ||
+		    ws_time_ms(o, "t", &ts) < 0) {
+			ws_bad(s, "quote without bp, bs, ap, as or t");
+			return;
+		}
+		ws_quote(s, sym, syml, bp, bs, ap, as, ts, ev, len);
+	} else if ((tl == 1 && t[0] == 'A') || (tl == 2 && !memcmp(t, "AM", 2)) ||
+	    (tl == 2 && !memcmp(t, "XA", 2)) || (tl == 3 && !memcmp(t, "XAS", 3))) {
+		double op, hi, lo, cl, v, vw = NAN;
+		int64_t st, en;
+		if (ws_num(o, "o", &op) < 0 || ws_num(o, "h", &hi) < 0 ||
+		    ws_num(o, "l", &lo) < 0 || ws_num(o, "c", &cl) < 0 ||
+		    ws_num(o, "v", &v) < 0 || ws_time_ms(o, "s", &st) < 0 ||
+		    ws_time_ms(o, "e", &en) < 0) {
+			ws_bad(s, "aggregate without o, h, l, c, v, s or e");
+			return;
+		}
+		ws_num(o, "vw", &vw);
+		ws_bar(s, sym, syml, op, hi, lo, cl, v, vw, st, en, ev, len);
+	}
+	/* other events (LULD, FMV, ...) are not records here */
+}
+
+static void massive_frame(struct ws *s, const char *text, size_t len)
+{
+	ws_each_object(s, text, len, massive_event);
+}
+
+const struct ws_preset ws_preset_massive = {
+	.name = "massive",
+	.default_url = NULL,
+	.default_channels = NULL,
+	.needs_symbols = 1,
+	.build_url = massive_url,
+	.on_open = massive_open,
+	.on_frame = massive_frame,
+	.on_subscribe = massive_subscribe,
+};
