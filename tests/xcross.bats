@@ -57,6 +57,20 @@ EOF
 	assert_output $'up\ndown\nup'
 }
 
+# A flat price of 0.1 against its SMA(20): the running sum makes the
+# average 0.09999999999999994 or 0.10000000000000002 at times, which must
+# not count as crossings; the spike to 2.7 at row 21 does cross, twice.
+@test "averages equal in exact arithmetic do not cross on rounding noise" {
+	{ for i in $(seq 20); do echo 0.1; done; echo 2.7; for i in $(seq 40); do echo 0.1; done; } \
+		| awk '{ printf "{\"symbol\":\"A\",\"p\":%s,\"ts\":%d}\n", $1, NR }' > flat.ndjson
+	run --separate-stderr xcross -f p -s 'sma(p,20)' < flat.ndjson
+	assert_success
+	assert_output - <<'EOF'
+{"symbol":"A","ts":21,"type":"golden_cross","signal":"BULLISH","fast":2.7,"slow":0.23000000000000004}
+{"symbol":"A","ts":22,"type":"death_cross","signal":"BEARISH","fast":0.1,"slow":0.23000000000000004}
+EOF
+}
+
 @test "EMA and SMA agree with a direct computation on simulated ticks" {
 	mkt-sim --symbols 3 --count 3000 --seed 5 > t.ndjson
 	xcross -a -f 'ema(price,10)' -s 'sma(price,30)' < t.ndjson > a.ndjson

@@ -198,7 +198,7 @@ struct ma_state {
 
 struct kstate {
 	int64_t last_t;        /* time of the key's last row (ns, or as given) */
-	double prev_fast, prev_slow;
+	int prev_cmp;          /* fast against slow at the previous row */
 	int prev_ok;           /* the previous row had both values */
 	int band;              /* -1 below the band, 0 inside, +1 above */
 	int vol_high;          /* the volume is over its threshold */
@@ -233,6 +233,19 @@ static struct kstate *key_new(const char *kt, size_t klen)
 		err(1, "key map");
 	*slot = k;
 	return k;
+}
+
+/* Fast against slow: -1, 0 or 1. Values that differ by no more than one
+ * part in 10^12 are equal, so that rounding in the running sums (which
+ * differs with the order of the additions) does not make averages that
+ * are equal in exact arithmetic, as of a flat price, seem to cross. */
+static int ma_cmp(double f, double s)
+{
+	double d = f - s, m = fmax(fabs(f), fabs(s));
+
+	if (fabs(d) <= 1e-12 * m)
+		return 0;
+	return d > 0 ? 1 : -1;
 }
 
 /* Feed x to a series; returns 1 when it is defined after x (its value in
@@ -404,7 +417,7 @@ static void record(const char *line, size_t len)
 	size_t klen, i;
 	int64_t t;
 	double xf, xs, vol = 0, fv = 0, sv = 0, thr;
-	int okf, oks, ok;
+	int okf, oks, ok, cmp = 0;
 	struct kstate *k;
 	void **slot;
 	char e[256];
@@ -495,15 +508,15 @@ static void record(const char *line, size_t len)
 		cf[i] = mkt_jobj_gets(&jo, opt.carry[i]);
 
 	if (ok) {
+		cmp = ma_cmp(fv, sv);
 		if (k->prev_ok) {
-			if (k->prev_fast <= k->prev_slow && fv > sv)
+			if (k->prev_cmp <= 0 && cmp > 0)
 				alert(opt.up_name, "BULLISH", 1, fv, sv, NULL, 0, NULL, 0);
-			else if (k->prev_fast >= k->prev_slow && fv < sv)
+			else if (k->prev_cmp >= 0 && cmp < 0)
 				alert(opt.down_name, "BEARISH", 1, fv, sv, NULL, 0, NULL, 0);
 		}
 		k->prev_ok = 1;
-		k->prev_fast = fv;
-		k->prev_slow = sv;
+		k->prev_cmp = cmp;
 		if (opt.band_pct >= 0) {
 			double hi = sv * (100 + opt.band_pct) / 100;
 			double lo = sv * (100 - opt.band_pct) / 100;
@@ -551,8 +564,8 @@ static void record(const char *line, size_t len)
 		}
 		if (have_thr) {
 			if (vol > thr && !k->vol_high)
-				alert("high_volume", !ok || fv == sv ? NULL :
-				    fv > sv ? "BULLISH" : "BEARISH", ok, fv, sv,
+				alert("high_volume", !ok || cmp == 0 ? NULL :
+				    cmp > 0 ? "BULLISH" : "BEARISH", ok, fv, sv,
 				    "volume", vol, "threshold", thr);
 			k->vol_high = vol > thr;
 		}
