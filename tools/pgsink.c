@@ -57,7 +57,7 @@ static struct settings {
 	int64_t retry_ns;
 	enum mkt_tunit unit;
 } opt = {
-	.batch = 10000,
+	.batch = 50000,
 	.linger_ns = 200 * 1000000LL,
 	.retry_ns = 60 * 1000000000LL,
 	.unit = MKT_TU_MS,
@@ -140,7 +140,7 @@ static void usage(FILE *f)
 	    "  -t, --table T          target table, optionally schema.table\n"
 	    "  -k, --key COLS         upsert on these columns (a unique key)\n"
 	    "  -c, --create           create the table from the first record if missing\n"
-	    "  -n, --batch N          rows per transaction (10000)\n"
+	    "  -n, --batch N          rows per transaction (50000)\n"
 	    "  -l, --linger DUR       commit an open batch after this long (200ms;\n"
 	    "                         a bare number is milliseconds)\n"
 	    "  -r, --reject FILE      append rejected records with the error here\n"

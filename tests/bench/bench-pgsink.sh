@@ -3,6 +3,8 @@
 # \copy of the same rows as CSV, side by side, in one run, on a sandbox
 # cluster of its own (scripts/pg-sandbox):
 #   append: 1M ticks, pgsink -t price_ticks  vs  \copy price_ticks FROM csv
+#           (default batches of 50000 rows, and the whole file as one batch,
+#           which is what \copy does: each batch is a COPY and a commit)
 #   upsert: the same ticks with an id, pgsink -k id into an empty table
 #           with a primary key  vs  \copy into the same shape of table
 #   replay: pgsink -k id again over the full table (every row an update),
@@ -74,24 +76,29 @@ t0=$(now); psql -X -q -c "\\copy price_ticks FROM '$tmp/ticks.csv' WITH (FORMAT 
 check price_ticks
 psql_app=$(rate "$rows" "$t0" "$t1")
 reset
-t0=$(now); pgsink -t price_ticks --batch 50000 <"$tmp/ticks.ndjson"; t1=$(now)
+t0=$(now); pgsink -t price_ticks <"$tmp/ticks.ndjson"; t1=$(now)
 check price_ticks
 pg_app=$(rate "$rows" "$t0" "$t1")
+reset
+t0=$(now); pgsink -t price_ticks --batch "$rows" <"$tmp/ticks.ndjson"; t1=$(now)
+check price_ticks
+pg_app1=$(rate "$rows" "$t0" "$t1")
 
 reset
 t0=$(now); psql -X -q -c "\\copy kticks FROM '$tmp/kticks.csv' WITH (FORMAT csv)"; t1=$(now)
 check kticks
 psql_key=$(rate "$rows" "$t0" "$t1")
 reset
-t0=$(now); pgsink -t kticks -k id --batch 50000 <"$tmp/kticks.ndjson"; t1=$(now)
+t0=$(now); pgsink -t kticks -k id <"$tmp/kticks.ndjson"; t1=$(now)
 check kticks
 pg_key=$(rate "$rows" "$t0" "$t1")
-t0=$(now); pgsink -t kticks -k id --batch 50000 <"$tmp/kticks.ndjson"; t1=$(now)
+t0=$(now); pgsink -t kticks -k id <"$tmp/kticks.ndjson"; t1=$(now)
 check kticks
 pg_replay=$(rate "$rows" "$t0" "$t1")
 
 echo "ticks: $rows rows from $src"
 printf '%-34s %12s %12s %8s %6s\n' "mode" "pgsink r/s" "psql r/s" "ratio" "goal"
-printf '%-34s %12s %12s %8s %6s\n' "append (COPY)" "$pg_app" "$psql_app" "$(ratio "$pg_app" "$psql_app")x" "0.9x"
+printf '%-34s %12s %12s %8s %6s\n' "append (batches of 50000)" "$pg_app" "$psql_app" "$(ratio "$pg_app" "$psql_app")x" "0.9x"
+printf '%-34s %12s %12s %8s %6s\n' "append (--batch $rows, one tx)" "$pg_app1" "$psql_app" "$(ratio "$pg_app1" "$psql_app")x" "-"
 printf '%-34s %12s %12s %8s %6s\n' "upsert -k id (new keys)" "$pg_key" "$psql_key" "$(ratio "$pg_key" "$psql_key")x" "0.5x"
 printf '%-34s %12s %12s %8s %6s\n' "upsert replay (all updates)" "$pg_replay" "$psql_key" "$(ratio "$pg_replay" "$psql_key")x" "-"
