@@ -38,6 +38,10 @@
 #include "json.h"
 #include "map.h"
 
+#ifndef MKT_DATADIR
+#define MKT_DATADIR "/usr/local/share/mktpipe" /* the Makefile sets it */
+#endif
+
 #define LEXICON_FILE "afinn-financial.tsv"
 #define PHRASES_FILE "phrases.tsv"
 #define SYMBOLS_FILE "symbols.tsv"
@@ -1102,7 +1106,7 @@ static int bare_ticker(const struct toks *ts, const struct tok *t, int *sym)
 
 /* Tickers in the text: $TAGS, EXCHANGE:TICKER, a listed ticker in
  * parentheses or standing alone, and listed company and crypto names. */
-static void find_symbols(const char *text, const struct toks *ts)
+static void find_symbols(const char *text, size_t textlen, const struct toks *ts)
 {
 	size_t i;
 
@@ -1126,7 +1130,7 @@ static void find_symbols(const char *text, const struct toks *ts)
 			const struct tok *u = &ts->t[i + 2];
 			size_t e = u->off + u->len;
 			/* a class suffix: BRK.B */
-			if (e + 1 < strlen(text) && text[e] == '.' && text[e + 1] >= 'A' && text[e + 1] <= 'Z')
+			if (e + 1 < textlen && text[e] == '.' && text[e + 1] >= 'A' && text[e + 1] <= 'Z')
 				e += 2;
 			if ((u->flags & TF_ALLCAPS) || u->kind == T_NUM ||
 			    (u->llen == 1 && (u->flags & TF_CAP))) {
@@ -1316,7 +1320,7 @@ static void analyse(const char *s, size_t n)
 	if (score == 0)
 		score = 0; /* no -0 */
 	label = score >= opt.bullish ? "bullish" : score <= opt.bearish ? "bearish" : "neutral";
-	find_symbols(s, &ts);
+	find_symbols(s, n, &ts);
 	find_entities(s, &ts);
 	mkt_json_key(b, "sentiment");
 	mkt_buf_add(b, "{\"label\":\"", 10);
