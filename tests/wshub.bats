@@ -353,6 +353,36 @@ expected() {
 close 1009'
 }
 
+@test "unsubscribe stops a channel; at most 64 subscriptions per client" {
+	mkfifo feed
+	start_hub -e -c symbol --in feed=feed
+	node -e '
+		const WebSocket = require(process.argv[1]);
+		const ws = new WebSocket(process.argv[2]);
+		const seen = [];
+		ws.on("open", () => {
+			ws.send(JSON.stringify({ type: "subscribe", channels: ["AAPL", "MSFT"] }));
+			ws.send(JSON.stringify({ type: "unsubscribe", channel: "AAPL" }));
+			const many = Array.from({ length: 70 }, (_, i) => "C" + i);
+			ws.send(JSON.stringify({ type: "subscribe", channels: many }));
+			ws.send("{\"type\":\"ping\"}");
+		});
+		ws.on("message", (m) => {
+			const s = m.toString();
+			if (s === "{\"type\":\"pong\"}") require("fs").writeFileSync("ready", "");
+			else seen.push(s);
+		});
+		ws.on("close", (code) => { seen.push("close " + code); require("fs").writeFileSync("seen", seen.join("\n") + "\n"); });
+	' "$TOP/node_modules/ws" "$WS" 3>&- &
+	PIDS+=($!)
+	for i in $(seq 100); do [ -e ready ] && break; sleep 0.05; done
+	head -n 20 "$MIXED" >feed
+	wait_pid "$HUB_PID" 10
+	for i in $(seq 100); do [ -e seen ] && break; sleep 0.05; done
+	diff -u <(for i in $(seq 7); do echo '{"type":"error","error":"too many subscriptions"}'; done
+		head -n 20 "$MIXED" | grep MSFT; echo 'close 1001') seen
+}
+
 @test "dashboard in headless chromium: candles, moving averages, alerts, news, reconnect" {
 	run timeout 120 node "$TOP/tests/browser/dashboard.js" "$T" "$T/dashboard.png"
 	echo "$output"

@@ -267,6 +267,18 @@ static struct channel *channel_get(const char *name, size_t nlen, int create)
 	return ch;
 }
 
+/* Forget a channel that has neither records nor subscribers (one that
+ * clients asked for and left), so that subscriptions cannot grow the hub. */
+static void channel_gc(struct channel *ch)
+{
+	if (ch->records || ch->subs || ch == hub.star)
+		return;
+	mkt_map_del(&hub.channels, ch->name, ch->nlen);
+	free(ch->hist);
+	free(ch->name);
+	free(ch);
+}
+
 /* Append m to ch's history and make it the latest record. */
 static void channel_keep(struct channel *ch, struct msg *m)
 {
@@ -316,6 +328,7 @@ static void client_release(struct client *c)
 		if (s->next)
 			s->next->prev = s->prev;
 		s->ch->nsubs--;
+		channel_gc(s->ch);
 		free(s);
 	}
 	c->subs = NULL;
@@ -430,13 +443,11 @@ static int client_subscribe(struct client *c, const char *name, size_t nlen)
 	for (struct sub *s = c->subs; s; s = s->cnext)
 		if (s->ch == ch)
 			return 0;
-	if (c->nsubs >= CLIENT_SUBS_MAX) {
-		client_error(c, "too many subscriptions");
-		return -1;
-	}
-	struct sub *s = calloc(1, sizeof(*s));
+	struct sub *s = c->nsubs < CLIENT_SUBS_MAX ? calloc(1, sizeof(*s)) : NULL;
 	if (!s) {
-		client_error(c, "out of memory");
+		channel_gc(ch);
+		client_error(c, c->nsubs < CLIENT_SUBS_MAX ? "out of memory"
+		    : "too many subscriptions");
 		return -1;
 	}
 	s->c = c;
@@ -475,6 +486,7 @@ static void client_unsubscribe(struct client *c, const char *name, size_t nlen)
 		if (s->ch == hub.star)
 			c->all = 0;
 		c->nsubs--;
+		channel_gc(s->ch);
 		free(s);
 		return;
 	}
