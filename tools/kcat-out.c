@@ -1,0 +1,814 @@
+// SPDX-License-Identifier: MIT
+/* kcat-out.c -- Kafka topics out as NDJSON, offsets committed after output */
+/*
+ * Consumes one or more topics and writes each message's value to stdout,
+ * one line per message; a value that is not a JSON object is counted and
+ * reported, not written (--raw writes it). --meta adds a "_kafka" object
+ * (topic, partition, offset, ts, key) to each record.
+ *
+ * With a group (-G), the partitions are shared with the group's other
+ * members and the position of a partition is stored only once its lines
+ * have been written to stdout and the output flushed (at-least-once:
+ * enable.auto.offset.store=false); stored offsets are committed every
+ * second, on rebalance and at exit. Without a group, every partition of
+ * the topics is read and nothing is committed.
+ *
+ * Output is block-buffered and flushed whenever no message is waiting,
+ * at exit, and after every record with -u.
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <librdkafka/rdkafka.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "io.h"
+#include "json.h"
+#include "kafka.h"
+#include "timeutil.h"
+
+#define MAX_TOPICS 64
+#define POLL_MS 100
+#define META_TIMEOUT_MS 10000
+
+enum offmode { OFF_DEFAULT, OFF_BEGIN, OFF_END, OFF_STORED, OFF_ABS,
+	OFF_TAIL, OFF_TIME };
+
+struct settings {
+	const char *brokers;
+	char *topics[MAX_TOPICS];
+	size_t ntopics;
+	const char *group;
+	enum offmode off;
+	int64_t off_val;     /* OFF_ABS: offset, OFF_TAIL: count, OFF_TIME: ms */
+	int exit_at_end;
+	long long count;     /* 0: no limit */
+	int meta;
+	int raw;
+	int strict;
+	int unbuffered;
+	struct mkt_kafka_props x;
+};
+
+/* One assigned partition. */
+struct part {
+	char *topic;
+	int32_t partition;
+	int eof;             /* at its end since the last message */
+	int64_t skip_ts;     /* >= 0: skip messages older than this (ms) */
+	int64_t next;        /* offset to store, once output is flushed; -1 none */
+	int stored_next;     /* next has been handed to rd_kafka_offsets_store */
+};
+
+static struct {
+	struct part *p;
+	size_t n, cap;
+	size_t last;         /* index of the last hit, for runs of one partition */
+} parts;
+
+static struct settings s = {
+	.brokers = NULL,
+	.ntopics = 0,
+	.group = NULL,
+	.off = OFF_DEFAULT,
+	.off_val = 0,
+	.exit_at_end = 0,
+	.count = 0,
+	.meta = 0,
+	.raw = 0,
+	.strict = 0,
+	.unbuffered = 0,
+};
+
+static struct mkt_writer out;
+static int cooperative;
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: kcat-out [-qvue] [-b brokers] -t topic[,topic]... [-G group] [-o offset]\n"
+	    "                [-c count] [--meta] [--raw] [--strict] [-X prop=val]...\n"
+	    "       kcat-out -h | -V\n"
+	    "  -b, --brokers LIST   bootstrap brokers (default $KAFKA_BROKERS)\n"
+	    "  -t, --topic T[,T]    topics to read (repeatable)\n"
+	    "  -G, --group GROUP    consumer group: share partitions, commit offsets\n"
+	    "  -o, --offset OFF     beginning, end, stored, N, -N (N before the end),\n"
+	    "                       @TIME (RFC 3339 or epoch ms), @-DURATION (e.g. @-6m)\n"
+	    "  -e, --exit-at-end    exit once every assigned partition is at its end\n"
+	    "  -c, --count N        exit after N records written\n"
+	    "      --meta           add \"_kafka\":{topic,partition,offset,ts,key}\n"
+	    "      --raw            write every value as is, JSON or not\n"
+	    "      --strict         stop at the first value that cannot be written\n"
+	    "  -X, --property P=V   librdkafka property (repeatable)\n"
+	    "  -u, --unbuffered     flush after every record\n"
+	    "  -q, --quiet / -v, --verbose\n"
+	    "  -h, --help / -V, --version\n");
+}
+
+/* ---- options ---- */
+
+/* Parse -o into s.off and s.off_val. Returns 0 or -1. */
+static int parse_offset(const char *a)
+{
+	char errstr[200];
+	long long v;
+	int64_t ns;
+
+	if (strcmp(a, "beginning") == 0) {
+		s.off = OFF_BEGIN;
+	} else if (strcmp(a, "end") == 0) {
+		s.off = OFF_END;
+	} else if (strcmp(a, "stored") == 0) {
+		s.off = OFF_STORED;
+	} else if (a[0] == '@' && a[1] == '-') {
+		if (mkt_duration_parse(a + 2, &ns, errstr, sizeof(errstr)) < 0)
+			return -1;
+		s.off = OFF_TIME;
+		s.off_val = mkt_now(MKT_TU_MS) - ns / 1000000;
+	} else if (a[0] == '@') {
+		int64_t t;
+
+		if (mkt_time_arg(a + 1, MKT_TU_MS, &t, errstr, sizeof(errstr)) < 0 ||
+		    t < 0)
+			return -1;
+		s.off = OFF_TIME;
+		s.off_val = t;
+	} else if (a[0] == '-') {
+		if (mkt_parse_long(a + 1, 1, INT64_MAX / 4, &v) < 0)
+			return -1;
+		s.off = OFF_TAIL;
+		s.off_val = v;
+	} else {
+		if (mkt_parse_long(a, 0, INT64_MAX / 4, &v) < 0)
+			return -1;
+		s.off = OFF_ABS;
+		s.off_val = v;
+	}
+	return 0;
+}
+
+/* ---- partition table ---- */
+
+static struct part *part_find(const char *topic, int32_t partition)
+{
+	size_t i;
+
+	if (parts.last < parts.n && parts.p[parts.last].partition == partition &&
+	    strcmp(parts.p[parts.last].topic, topic) == 0)
+		return &parts.p[parts.last];
+	for (i = 0; i < parts.n; i++)
+		if (parts.p[i].partition == partition &&
+		    strcmp(parts.p[i].topic, topic) == 0) {
+			parts.last = i;
+			return &parts.p[i];
+		}
+	return NULL;
+}
+
+static struct part *part_add(const char *topic, int32_t partition)
+{
+	struct part *p = part_find(topic, partition);
+
+	if (p != NULL)
+		return p;
+	if (parts.n == parts.cap) {
+		size_t cap = parts.cap ? parts.cap * 2 : 16;
+		struct part *np = realloc(parts.p, cap * sizeof(*np));
+
+		if (np == NULL)
+			err(MKT_EXIT_FAIL, "out of memory");
+		parts.p = np;
+		parts.cap = cap;
+	}
+	p = &parts.p[parts.n++];
+	p->topic = strdup(topic);
+	if (p->topic == NULL)
+		err(MKT_EXIT_FAIL, "out of memory");
+	p->partition = partition;
+	p->eof = 0;
+	p->skip_ts = -1;
+	p->next = -1;
+	p->stored_next = 1;
+	return p;
+}
+
+static void part_remove(const char *topic, int32_t partition)
+{
+	struct part *p = part_find(topic, partition);
+
+	if (p == NULL)
+		return;
+	free(p->topic);
+	*p = parts.p[--parts.n];
+	parts.last = 0;
+}
+
+static int all_at_end(void)
+{
+	size_t i;
+
+	if (parts.n == 0)
+		return 0;
+	for (i = 0; i < parts.n; i++)
+		if (!parts.p[i].eof)
+			return 0;
+	return 1;
+}
+
+/* ---- offsets ---- */
+
+/* Hand the positions of everything written so far to librdkafka's offset
+ * store (group mode; committed by the auto-commit timer, on rebalance and
+ * at exit). Call only right after the output was flushed. */
+static void store_written(rd_kafka_t *rk)
+{
+	rd_kafka_topic_partition_list_t *l;
+	rd_kafka_resp_err_t e;
+	size_t i, n = 0;
+
+	if (s.group == NULL)
+		return;
+	for (i = 0; i < parts.n; i++)
+		n += !parts.p[i].stored_next;
+	if (n == 0)
+		return;
+	l = rd_kafka_topic_partition_list_new((int)n);
+	for (i = 0; i < parts.n; i++) {
+		struct part *p = &parts.p[i];
+
+		if (p->stored_next)
+			continue;
+		rd_kafka_topic_partition_list_add(l, p->topic,
+		    p->partition)->offset = p->next;
+		p->stored_next = 1;
+	}
+	e = rd_kafka_offsets_store(rk, l);
+	if (e && e != RD_KAFKA_RESP_ERR__STATE)
+		mkt_info(0, "storing offsets: %s", rd_kafka_err2str(e));
+	rd_kafka_topic_partition_list_destroy(l);
+}
+
+/* Flush stdout, then store what it now holds. Returns 0, or -1 when the
+ * output failed. */
+static int flush_and_store(rd_kafka_t *rk)
+{
+	if (mkt_writer_flush(&out) < 0)
+		return -1;
+	store_written(rk);
+	return 0;
+}
+
+/* Whether the broker answers time queries for this non-empty partition:
+ * a real broker finds the first message for time 0; librdkafka's mock
+ * cluster answers "none" to every time. */
+static int has_time_index(rd_kafka_t *rk, const char *topic, int32_t part)
+{
+	rd_kafka_topic_partition_list_t *q = rd_kafka_topic_partition_list_new(1);
+	int64_t lo = 0, hi = 0;
+	int yes = 1;
+
+	if (rd_kafka_query_watermark_offsets(rk, topic, part, &lo, &hi,
+	    META_TIMEOUT_MS) == 0 && hi > lo) {
+		rd_kafka_topic_partition_list_add(q, topic, part)->offset = 0;
+		if (rd_kafka_offsets_for_times(rk, q, META_TIMEOUT_MS) == 0 &&
+		    q->elems[0].err == 0 && q->elems[0].offset < 0)
+			yes = 0;
+	}
+	rd_kafka_topic_partition_list_destroy(q);
+	return yes;
+}
+
+/* Set the start offsets of list l (fresh partitions) from -o. @TIME asks
+ * the broker for the first offset whose timestamp is at or after TIME
+ * (none: the end). Where the broker has no time index (kmock), the
+ * partition is read from its beginning and messages older than TIME are
+ * skipped up to the first that is not, which starts at the same message. */
+static void set_start_offsets(rd_kafka_t *rk,
+    rd_kafka_topic_partition_list_t *l)
+{
+	int i;
+
+	if (s.off == OFF_TIME) {
+		rd_kafka_topic_partition_list_t *q =
+		    rd_kafka_topic_partition_list_copy(l);
+		rd_kafka_resp_err_t e;
+
+		for (i = 0; i < q->cnt; i++)
+			q->elems[i].offset = s.off_val;
+		e = rd_kafka_offsets_for_times(rk, q, META_TIMEOUT_MS);
+		for (i = 0; i < l->cnt; i++) {
+			struct part *p = part_add(l->elems[i].topic,
+			    l->elems[i].partition);
+			rd_kafka_topic_partition_t *r = &q->elems[i];
+
+			mkt_info(2, "%s[%d]: time %" PRId64 ": offset %" PRId64
+			    " (%s)", p->topic, (int)p->partition, s.off_val,
+			    r->offset, rd_kafka_err2str(e ? e : r->err));
+			if (e == 0 && r->err == 0 && r->offset >= 0) {
+				l->elems[i].offset = r->offset;
+			} else if (e == 0 && r->err == 0 &&
+			    has_time_index(rk, p->topic, p->partition)) {
+				l->elems[i].offset = RD_KAFKA_OFFSET_END;
+			} else {
+				mkt_info(1, "%s[%d]: no time index: reading from "
+				    "the beginning, skipping messages before %"
+				    PRId64, p->topic, (int)p->partition, s.off_val);
+				l->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
+				p->skip_ts = s.off_val;
+			}
+		}
+		rd_kafka_topic_partition_list_destroy(q);
+		return;
+	}
+	for (i = 0; i < l->cnt; i++) {
+		part_add(l->elems[i].topic, l->elems[i].partition);
+		switch (s.off) {
+		case OFF_BEGIN:
+			if (s.group == NULL)
+				l->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
+			break;
+		case OFF_END:
+			if (s.group == NULL)
+				l->elems[i].offset = RD_KAFKA_OFFSET_END;
+			break;
+		case OFF_ABS:
+			l->elems[i].offset = s.off_val;
+			break;
+		case OFF_TAIL:
+			l->elems[i].offset = RD_KAFKA_OFFSET_TAIL(s.off_val);
+			break;
+		case OFF_DEFAULT:
+			if (s.group == NULL)
+				l->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
+			break;
+		default: /* stored: leave RD_KAFKA_OFFSET_INVALID */
+			break;
+		}
+	}
+}
+
+/* ---- callbacks ---- */
+
+static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
+    rd_kafka_topic_partition_list_t *l, void *opaque)
+{
+	rd_kafka_error_t *er = NULL;
+	int i;
+
+	(void)opaque;
+	if (e == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+		mkt_info(1, "assigned %d partition(s)", l->cnt);
+		set_start_offsets(rk, l);
+		if (cooperative)
+			er = rd_kafka_incremental_assign(rk, l);
+		else
+			rd_kafka_assign(rk, l);
+	} else {
+		mkt_info(1, "revoked %d partition(s)", l->cnt);
+		/* what was written is committed before the partitions go */
+		if (flush_and_store(rk) == 0 &&
+		    (e = rd_kafka_commit(rk, NULL, 0)) != 0 &&
+		    e != RD_KAFKA_RESP_ERR__NO_OFFSET)
+			mkt_info(0, "commit on rebalance: %s", rd_kafka_err2str(e));
+		for (i = 0; i < l->cnt; i++)
+			part_remove(l->elems[i].topic, l->elems[i].partition);
+		if (cooperative)
+			er = rd_kafka_incremental_unassign(rk, l);
+		else
+			rd_kafka_assign(rk, NULL);
+	}
+	if (er != NULL) {
+		warnx("rebalance: %s", rd_kafka_error_string(er));
+		rd_kafka_error_destroy(er);
+	}
+}
+
+static void on_log(const rd_kafka_t *rk, int level, const char *fac,
+    const char *buf)
+{
+	(void)rk;
+	if (level <= 3 ? mkt_verbosity >= 0 : mkt_verbosity >= 2)
+		warnx("librdkafka: %s: %s", fac, buf);
+}
+
+/* Errors outside a message: brokers down and the like are retried by
+ * librdkafka; said once a second at most, fatal ones end the run. */
+static void on_error(rd_kafka_t *rk, int e, const char *reason, void *opaque)
+{
+	static int64_t last;
+	int64_t now = mkt_mono_ns();
+
+	(void)rk;
+	(void)opaque;
+	if (e == RD_KAFKA_RESP_ERR__FATAL) {
+		warnx("fatal: %s", reason);
+		mkt_stop = SIGTERM;
+		return;
+	}
+	if (now - last >= 1000000000LL || mkt_verbosity >= 1) {
+		last = now;
+		mkt_info(0, "%s (retrying)", reason);
+	}
+}
+
+/* ---- records ---- */
+
+/* Write one message. Returns 1 written, 0 skipped (reported), -1 output
+ * failed. */
+static int write_message(const rd_kafka_message_t *m, struct mkt_jobj *o)
+{
+	const char *v = m->payload;
+	size_t len = m->len;
+	char why[200];
+
+	if (s.raw && !s.meta)
+		return mkt_writer_line(&out, v ? v : "", v ? len : 0) < 0 ? -1 : 1;
+	if (v == NULL || mkt_json_scan(o, v, len, why, sizeof(why)) < 0) {
+		char src[300];
+
+		if (s.raw && v == NULL)
+			snprintf(why, sizeof(why), "no value");
+		else if (s.raw)
+			return mkt_writer_line(&out, v, len) < 0 ? -1 : 1;
+		snprintf(src, sizeof(src), "%s[%d]", rd_kafka_topic_name(m->rkt),
+		    (int)m->partition);
+		mkt_rec_warn(src, (uint64_t)m->offset, "not a JSON object: %s",
+		    v ? why : "no value");
+		return 0;
+	}
+	if (!s.meta)
+		return mkt_writer_line(&out, v, len) < 0 ? -1 : 1;
+	{
+		struct mkt_buf *b = &out.b;
+		rd_kafka_timestamp_type_t tt;
+		int64_t ts = rd_kafka_message_timestamp(m, &tt);
+		const char *tn = rd_kafka_topic_name(m->rkt);
+
+		mkt_json_reopen(b, v, len);
+		mkt_json_key(b, "_kafka");
+		mkt_buf_adds(b, "{\"topic\":");
+		mkt_json_str(b, tn, strlen(tn));
+		mkt_json_key(b, "partition");
+		mkt_json_int(b, m->partition);
+		mkt_json_key(b, "offset");
+		mkt_json_int(b, m->offset);
+		mkt_json_key(b, "ts");
+		if (tt == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE)
+			mkt_buf_adds(b, "null");
+		else
+			mkt_json_int(b, ts);
+		mkt_json_key(b, "key");
+		if (m->key == NULL)
+			mkt_buf_adds(b, "null");
+		else
+			mkt_json_str(b, m->key, m->key_len);
+		mkt_buf_adds(b, "}}");
+		return mkt_writer_commit(&out) < 0 ? -1 : 1;
+	}
+}
+
+/* Without a group: assign every partition of the topics. Returns 0 or -1. */
+static int assign_all(rd_kafka_t *rk)
+{
+	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(16);
+	size_t t;
+	int i, rc = 0;
+
+	for (t = 0; t < s.ntopics && rc == 0; t++) {
+		rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, s.topics[t], NULL);
+		const struct rd_kafka_metadata *md = NULL;
+		rd_kafka_resp_err_t e;
+		int64_t until = mkt_mono_ns() + (int64_t)META_TIMEOUT_MS * 1000000;
+
+		/* a topic being created, or brokers starting: ask again */
+		for (;;) {
+			e = rd_kafka_metadata(rk, 0, rkt, &md, 2000);
+			if (e == 0 && md->topic_cnt == 1 && md->topics[0].err == 0 &&
+			    md->topics[0].partition_cnt > 0)
+				break;
+			if (e == 0) {
+				e = md->topic_cnt == 1 && md->topics[0].err ?
+				    md->topics[0].err :
+				    RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+				rd_kafka_metadata_destroy(md);
+				md = NULL;
+			}
+			if (mkt_stop || mkt_mono_ns() > until)
+				break;
+			usleep(200000);
+		}
+		if (md == NULL) {
+			warnx("%s: %s", s.topics[t], rd_kafka_err2str(e));
+			rc = -1;
+		} else {
+			for (i = 0; i < md->topics[0].partition_cnt; i++)
+				rd_kafka_topic_partition_list_add(l, s.topics[t],
+				    md->topics[0].partitions[i].id);
+			rd_kafka_metadata_destroy(md);
+		}
+		rd_kafka_topic_destroy(rkt);
+	}
+	if (rc == 0) {
+		set_start_offsets(rk, l);
+		rd_kafka_assign(rk, l);
+	}
+	rd_kafka_topic_partition_list_destroy(l);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_META = 256, OPT_RAW, OPT_STRICT };
+	static const struct option longopts[] = {
+		{ "brokers", required_argument, NULL, 'b' },
+		{ "topic", required_argument, NULL, 't' },
+		{ "group", required_argument, NULL, 'G' },
+		{ "offset", required_argument, NULL, 'o' },
+		{ "exit-at-end", no_argument, NULL, 'e' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "meta", no_argument, NULL, OPT_META },
+		{ "raw", no_argument, NULL, OPT_RAW },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "property", required_argument, NULL, 'X' },
+		{ "unbuffered", no_argument, NULL, 'u' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char errstr[512], vers[64];
+	rd_kafka_conf_t *conf;
+	rd_kafka_t *rk;
+	struct mkt_jobj o = { 0 };
+	const char *brokers;
+	long long v, written = 0, skipped = 0;
+	int c, status = MKT_EXIT_OK, out_failed = 0;
+	size_t i;
+
+	while ((c = getopt_long(argc, argv, "b:t:G:o:ec:X:uqvhV", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			s.brokers = optarg;
+			break;
+		case 't': {
+			char *tok, *save = NULL;
+
+			for (tok = strtok_r(optarg, ",", &save); tok != NULL;
+			    tok = strtok_r(NULL, ",", &save)) {
+				if (s.ntopics >= MAX_TOPICS) {
+					warnx("too many topics (at most %d)", MAX_TOPICS);
+					return MKT_EXIT_USAGE;
+				}
+				s.topics[s.ntopics++] = tok;
+			}
+			break;
+		}
+		case 'G':
+			s.group = optarg;
+			break;
+		case 'o':
+			if (parse_offset(optarg) < 0) {
+				warnx("-o %s: expected beginning, end, stored, N, -N, "
+				    "@TIME or @-DURATION", optarg);
+				usage(stderr);
+				return MKT_EXIT_USAGE;
+			}
+			break;
+		case 'e':
+			s.exit_at_end = 1;
+			break;
+		case 'c':
+			if (mkt_parse_long(optarg, 1, INT64_MAX / 4, &v) < 0) {
+				warnx("--count: expected a positive number, got '%s'",
+				    optarg);
+				usage(stderr);
+				return MKT_EXIT_USAGE;
+			}
+			s.count = v;
+			break;
+		case OPT_META:
+			s.meta = 1;
+			break;
+		case OPT_RAW:
+			s.raw = 1;
+			break;
+		case OPT_STRICT:
+			s.strict = 1;
+			break;
+		case 'X':
+			if (mkt_kafka_props_add(&s.x, optarg, errstr, sizeof(errstr)) < 0) {
+				warnx("%s", errstr);
+				usage(stderr);
+				return MKT_EXIT_USAGE;
+			}
+			break;
+		case 'u':
+			s.unbuffered = 1;
+			break;
+		case 'q':
+			mkt_verbosity = -1;
+			break;
+		case 'v':
+			mkt_verbosity++;
+			break;
+		case 'h':
+			usage(stdout);
+			return MKT_EXIT_OK;
+		case 'V':
+			snprintf(vers, sizeof(vers), "librdkafka %s",
+			    rd_kafka_version_str());
+			mkt_print_version(vers);
+			return MKT_EXIT_OK;
+		default:
+			usage(stderr);
+			return MKT_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		warnx("unexpected argument '%s'", argv[optind]);
+		usage(stderr);
+		return MKT_EXIT_USAGE;
+	}
+	brokers = mkt_kafka_brokers(s.brokers);
+	if (s.ntopics == 0 || brokers == NULL) {
+		warnx(s.ntopics ? "no brokers: give -b or set KAFKA_BROKERS" :
+		    "-t TOPIC is required");
+		usage(stderr);
+		return MKT_EXIT_USAGE;
+	}
+	if (s.off == OFF_STORED && s.group == NULL) {
+		warnx("-o stored needs a group (-G)");
+		usage(stderr);
+		return MKT_EXIT_USAGE;
+	}
+
+	{
+		const char *group_defaults[] = {
+			"enable.auto.offset.store", "false",
+			"enable.auto.commit", "true",
+			"auto.commit.interval.ms", "1000",
+			"auto.offset.reset", s.off == OFF_END ? "latest" : "earliest",
+			"enable.partition.eof", s.exit_at_end ? "true" : "false",
+			NULL,
+		};
+		const char *plain_defaults[] = {
+			"enable.auto.commit", "false",
+			"enable.auto.offset.store", "false",
+			"enable.partition.eof", s.exit_at_end ? "true" : "false",
+			NULL,
+		};
+
+		char own[64];
+
+		/* Without -G the partitions are assigned, not joined; the
+		 * consumer still wants a group id, one that never commits. */
+		snprintf(own, sizeof(own), "kcat-out-%ld", (long)getpid());
+		conf = rd_kafka_conf_new();
+		if (mkt_kafka_set(conf, "group.id", s.group ? s.group : own, errstr,
+		    sizeof(errstr)) < 0 ||
+		    mkt_kafka_configure(conf, s.group ? group_defaults :
+		    plain_defaults, brokers, &s.x, errstr, sizeof(errstr)) < 0) {
+			warnx("%s", errstr);
+			rd_kafka_conf_destroy(conf);
+			return MKT_EXIT_USAGE;
+		}
+	}
+	if (s.group)
+		rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
+	rd_kafka_conf_set_log_cb(conf, on_log);
+	rd_kafka_conf_set_error_cb(conf, on_error);
+	rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
+	if (rk == NULL)
+		errx(MKT_EXIT_FAIL, "%s", errstr);
+	rd_kafka_poll_set_consumer(rk);
+	mkt_signals_init();
+	mkt_writer_init(&out, STDOUT_FILENO, s.unbuffered);
+
+	if (s.group) {
+		rd_kafka_topic_partition_list_t *l =
+		    rd_kafka_topic_partition_list_new((int)s.ntopics);
+		rd_kafka_resp_err_t e;
+
+		cooperative = strcmp(rd_kafka_rebalance_protocol(rk),
+		    "COOPERATIVE") == 0;
+		for (i = 0; i < s.ntopics; i++)
+			rd_kafka_topic_partition_list_add(l, s.topics[i],
+			    RD_KAFKA_PARTITION_UA);
+		e = rd_kafka_subscribe(rk, l);
+		rd_kafka_topic_partition_list_destroy(l);
+		if (e)
+			errx(MKT_EXIT_FAIL, "subscribe: %s", rd_kafka_err2str(e));
+	} else if (assign_all(rk) < 0) {
+		status = MKT_EXIT_FAIL;
+		mkt_stop = SIGTERM;
+	}
+
+	while (!mkt_stop) {
+		rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, POLL_MS);
+		struct part *p;
+		int r;
+
+		if (m == NULL) {
+			/* nothing waiting: the input paused */
+			if (flush_and_store(rk) < 0) {
+				out_failed = 1;
+				break;
+			}
+			if (s.exit_at_end && all_at_end())
+				break;
+			continue;
+		}
+		p = m->rkt ? part_find(rd_kafka_topic_name(m->rkt),
+		    m->partition) : NULL;
+		if (m->err) {
+			if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+				if (p != NULL)
+					p->eof = 1;
+				if (s.exit_at_end && all_at_end()) {
+					rd_kafka_message_destroy(m);
+					break;
+				}
+			} else {
+				mkt_info(0, "%s", rd_kafka_message_errstr(m));
+			}
+			rd_kafka_message_destroy(m);
+			continue;
+		}
+		if (p == NULL) /* a message from a partition just revoked */
+			p = part_add(rd_kafka_topic_name(m->rkt), m->partition);
+		p->eof = 0;
+		if (p->skip_ts >= 0) {
+			int64_t ts = rd_kafka_message_timestamp(m, NULL);
+
+			if (ts >= 0 && ts < p->skip_ts) {
+				p->next = m->offset + 1;
+				p->stored_next = 0;
+				rd_kafka_message_destroy(m);
+				continue;
+			}
+			p->skip_ts = -1;
+		}
+		r = write_message(m, &o);
+		p->next = m->offset + 1;
+		p->stored_next = 0;
+		rd_kafka_message_destroy(m);
+		if (r < 0) {
+			out_failed = 1;
+			break;
+		}
+		if (out.b.len == 0) /* the writer just flushed: all is out */
+			store_written(rk);
+		if (r == 0) {
+			skipped++;
+			if (s.strict) {
+				status = MKT_EXIT_FAIL;
+				break;
+			}
+		} else if (s.count && ++written >= s.count) {
+			break;
+		}
+	}
+
+	/* Drain: flush, store, commit, leave the group cleanly. */
+	if (!out_failed && flush_and_store(rk) < 0)
+		out_failed = 1;
+	if (s.group) {
+		rd_kafka_resp_err_t e = rd_kafka_commit(rk, NULL, 0);
+
+		if (e && e != RD_KAFKA_RESP_ERR__NO_OFFSET)
+			warnx("commit: %s", rd_kafka_err2str(e));
+	}
+	if (out_failed) {
+		if (out.err != EPIPE) {
+			errno = out.err;
+			warn("stdout");
+			status = MKT_EXIT_FAIL;
+		}
+		/* nothing more is stored: what did not reach stdout is read
+		 * again next time */
+		for (i = 0; i < parts.n; i++)
+			parts.p[i].stored_next = 1;
+	}
+	rd_kafka_consumer_close(rk);
+	if (skipped) {
+		mkt_rec_summary();
+		status = MKT_EXIT_FAIL;
+	}
+	mkt_writer_close(&out);
+	mkt_jobj_free(&o);
+	rd_kafka_destroy(rk);
+	for (i = 0; i < parts.n; i++)
+		free(parts.p[i].topic);
+	free(parts.p);
+	return status;
+}
