@@ -286,7 +286,7 @@ EOF
 	    "--rate 0" "--rate fast" "--step 1x" "--step -1s" "--start yesterday" \
 	    "--disorder 1.5" "--disorder -0.1" "--max-delay 2d" "--seed -3" "--bogus" \
 	    "extra" "--replay f --seed 1" "--speed 2" "--strict" "--replay f --speed -1" \
-	    "--disorder 0.5 --max-delay 0"; do
+	    "--disorder 0.5 --max-delay 0" "--rate 10 --step 1s"; do
 		run --separate-stderr mkt-sim $a
 		[ "$status" -eq 2 ] || { echo "mkt-sim $a: status $status" >&2; return 1; }
 		[ -z "$output" ]

@@ -675,7 +675,7 @@ static int64_t duration_opt(const char *name, const char *s, int64_t max)
 
 int main(int argc, char **argv)
 {
-	int c, status = 0, given_sim = 0, given_replay = 0;
+	int c, status = 0, given_sim = 0, given_replay = 0, step_given = 0;
 	long long v;
 	int64_t start_ms;
 	uint64_t nlines = 0, seed;
@@ -699,7 +699,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_STEP:
 			opt.step_ns = duration_opt("--step", optarg, MAX_STEP_NS);
-			given_sim = 1;
+			given_sim = step_given = 1;
 			break;
 		case OPT_START:
 			opt.start = optarg;
@@ -766,6 +766,8 @@ int main(int argc, char **argv)
 		usage_error("--replay takes only --speed, --time, --count, --strict");
 	if (!opt.replay && given_replay)
 		usage_error("--speed, --time and --strict go with --replay");
+	if (opt.rate > 0 && step_given)
+		usage_error("--step and --rate exclude each other");
 	if (opt.max_delay_ns <= 0 && opt.disorder > 0)
 		usage_error("--max-delay must be more than 0 with --disorder");
 
