@@ -1526,7 +1526,7 @@ int main(int argc, char **argv)
 		}
 		if (take_line(line, len, r.lineno)) {
 			stream_line();
-			if ((long long)S.n >= opt.batch && commit_batch() < 0) {
+			if ((S.stream_err || (long long)S.n >= opt.batch) && commit_batch() < 0) {
 				fail = 1;
 				break;
 			}

@@ -10,7 +10,8 @@
 --   pgsink --schema examples/sql/schema.sql --table stock_aggregates ...
 
 -- Window rows from winagg: one row per symbol and window, replayed
--- windows overwrite (pgsink --key symbol,window_start).
+-- windows overwrite (pgsink --key symbol,window_start). The seed's
+-- columns, plus open/close/vwap for the dashboard's bars.
 CREATE TABLE IF NOT EXISTS stock_aggregates (
 	symbol        text             NOT NULL,
 	window_start  timestamptz      NOT NULL,
@@ -20,9 +21,16 @@ CREATE TABLE IF NOT EXISTS stock_aggregates (
 	min_price     double precision,
 	total_volume  bigint,
 	trade_count   bigint,
+	open          double precision,
+	close         double precision,
+	vwap          double precision,
 	PRIMARY KEY (symbol, window_start),
 	CHECK (window_end > window_start)
 );
+-- (bars: first and last price, and vwap, where winagg is asked for them)
+ALTER TABLE stock_aggregates ADD COLUMN IF NOT EXISTS open double precision;
+ALTER TABLE stock_aggregates ADD COLUMN IF NOT EXISTS close double precision;
+ALTER TABLE stock_aggregates ADD COLUMN IF NOT EXISTS vwap double precision;
 CREATE INDEX IF NOT EXISTS stock_aggregates_symbol_time_idx
 	ON stock_aggregates (symbol, window_start DESC);
 CREATE INDEX IF NOT EXISTS stock_aggregates_time_idx
