@@ -481,6 +481,33 @@ EOF
 	assert_failure 1
 }
 
+@test "pg-sandbox: start, env, stop; a user's PGHOST is left alone" {
+	run pg-sandbox env "$SB"
+	assert_success
+	assert_line --index 0 "export PGHOST=$SB PGPORT=$PGPORT PGDATABASE=mktpipe PGUSER=$PGUSER"
+	run bash -c 'PGHOST=/somewhere/else pg-sandbox start 2>/dev/null'
+	assert_success
+	assert_output ''
+	run bash -c 'PGHOST=/somewhere/else pg-sandbox start 2>&1 >/dev/null'
+	assert_output --partial 'using your PostgreSQL'
+	d=$(mktemp -d /tmp/mktpipe-pgsink2.XXXXXX)
+	chmod 755 "$d"
+	run bash -c "eval \"\$(pg-sandbox start '$d/pg' 2>/dev/null)\" && psql -X -At -c 'SELECT current_database()' &&
+		case \$PGPORT in $PGPORT) exit 1 ;; esac"
+	assert_success
+	assert_output 'mktpipe'
+	run pg-sandbox stop "$d/pg"
+	assert_success
+	[ ! -e "$d/pg" ]
+	mkdir "$d/notours" && touch "$d/notours/file"
+	run pg-sandbox stop "$d/notours"
+	assert_failure
+	[ -e "$d/notours/file" ]
+	rm -rf "$d"
+	run pg-sandbox bogus
+	assert_failure 2
+}
+
 @test "pgsink: man page" {
 	man_lint pgsink.1
 }
