@@ -134,8 +134,8 @@ EOF
 
 # volumes 10 30 50 90 60 300, threshold 2x the mean of the previous 2:
 #   -, -, 2*20=40 (50 fires), 2*40=80 (90 same excursion), 2*70=140 (60
-#   re-arms), 2*75=150 (300 fires). fast = slow: the signal is null;
-#   before fast and slow are defined, they are null too.
+#   re-arms), 2*75=150 (300 fires). fast = slow: BULLISH. Rows where
+#   fast or slow is undefined neither fire nor change the excursion.
 @test "--volume --over Nx: a multiple of the key's recent mean" {
 	local v i=0
 	for v in 10 30 50 90 60 300; do
@@ -145,12 +145,21 @@ EOF
 	run --separate-stderr xcross -f p -s p --volume vol --over 2x --volume-window 2 < vol.ndjson
 	assert_success
 	assert_output - <<'EOF'
-{"symbol":"A","ts":3,"type":"high_volume","signal":null,"fast":1,"slow":1,"volume":50,"threshold":40}
-{"symbol":"A","ts":6,"type":"high_volume","signal":null,"fast":1,"slow":1,"volume":300,"threshold":150}
+{"symbol":"A","ts":3,"type":"high_volume","signal":"BULLISH","fast":1,"slow":1,"volume":50,"threshold":40}
+{"symbol":"A","ts":6,"type":"high_volume","signal":"BULLISH","fast":1,"slow":1,"volume":300,"threshold":150}
 EOF
+	# SMA(5) is defined from row 5: 60 is under 140, 300 over 150
 	run --separate-stderr xcross -f 'sma(p,5)' -s p --volume vol --over 2x --volume-window 2 < vol.ndjson
 	assert_success
-	assert_line --index 0 '{"symbol":"A","ts":3,"type":"high_volume","signal":null,"fast":null,"slow":null,"volume":50,"threshold":40}'
+	assert_output '{"symbol":"A","ts":6,"type":"high_volume","signal":"BULLISH","fast":1,"slow":1,"volume":300,"threshold":150}'
+	# SMA(4) is defined from row 4: row 3 (50 over 40) neither fires nor
+	# starts an excursion, so row 4 (90 over 80) fires
+	run --separate-stderr xcross -f 'sma(p,4)' -s p --volume vol --over 2x --volume-window 2 < vol.ndjson
+	assert_success
+	assert_output - <<'EOF'
+{"symbol":"A","ts":4,"type":"high_volume","signal":"BULLISH","fast":1,"slow":1,"volume":90,"threshold":80}
+{"symbol":"A","ts":6,"type":"high_volume","signal":"BULLISH","fast":1,"slow":1,"volume":300,"threshold":150}
+EOF
 }
 
 # ---- annotation, keys, carry, filters

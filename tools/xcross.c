@@ -343,12 +343,12 @@ static void put_num_or_null(struct mkt_buf *b, int ok, double v)
 		mkt_buf_add(b, "null", 4);
 }
 
-/* Write one alert for the current row: the key fields, ts, type and
- * signal (or null), fast and slow (null while undefined), then extra
- * number fields (name/value pairs, name NULL-terminated) and the carried
- * fields (null where the row lacks one). */
-static void alert(const char *type, const char *signal, int ok, double f,
-    double s, const char *x1, double v1, const char *x2, double v2)
+/* Write one alert for the current row: the key fields, ts, type,
+ * signal, fast and slow, then up to two extra number fields (x1 and x2
+ * name them, or are NULL) and the carried fields (null where the row
+ * lacks one). */
+static void alert(const char *type, const char *signal, double f, double s,
+    const char *x1, double v1, const char *x2, double v2)
 {
 	struct mkt_buf *b = &out.b;
 	size_t i;
@@ -363,14 +363,11 @@ static void alert(const char *type, const char *signal, int ok, double f,
 	mkt_json_key(b, "type");
 	mkt_json_str(b, type, strlen(type));
 	mkt_json_key(b, "signal");
-	if (signal)
-		mkt_json_str(b, signal, strlen(signal));
-	else
-		mkt_buf_add(b, "null", 4);
+	mkt_json_str(b, signal, strlen(signal));
 	mkt_json_key(b, "fast");
-	put_num_or_null(b, ok, f);
+	mkt_json_num(b, f);
 	mkt_json_key(b, "slow");
-	put_num_or_null(b, ok, s);
+	mkt_json_num(b, s);
 	if (x1) {
 		mkt_json_key(b, x1);
 		mkt_json_num(b, v1);
@@ -511,9 +508,9 @@ static void record(const char *line, size_t len)
 		cmp = ma_cmp(fv, sv);
 		if (k->prev_ok) {
 			if (k->prev_cmp <= 0 && cmp > 0)
-				alert(opt.up_name, "BULLISH", 1, fv, sv, NULL, 0, NULL, 0);
+				alert(opt.up_name, "BULLISH", fv, sv, NULL, 0, NULL, 0);
 			else if (k->prev_cmp >= 0 && cmp < 0)
-				alert(opt.down_name, "BEARISH", 1, fv, sv, NULL, 0, NULL, 0);
+				alert(opt.down_name, "BEARISH", fv, sv, NULL, 0, NULL, 0);
 		}
 		k->prev_ok = 1;
 		k->prev_cmp = cmp;
@@ -523,12 +520,12 @@ static void record(const char *line, size_t len)
 
 			if (fv > hi) {
 				if (k->band != 1)
-					alert("breakout_up", "BULLISH", 1, fv, sv,
+					alert("breakout_up", "BULLISH", fv, sv,
 					    "threshold", hi, NULL, 0);
 				k->band = 1;
 			} else if (fv < lo) {
 				if (k->band != -1)
-					alert("breakout_down", "BEARISH", 1, fv, sv,
+					alert("breakout_down", "BEARISH", fv, sv,
 					    "threshold", lo, NULL, 0);
 				k->band = -1;
 			} else {
@@ -562,11 +559,10 @@ static void record(const char *line, size_t len)
 		} else {
 			thr = opt.over;
 		}
-		if (have_thr) {
+		if (have_thr && ok) {
 			if (vol > thr && !k->vol_high)
-				alert("high_volume", !ok || cmp == 0 ? NULL :
-				    cmp > 0 ? "BULLISH" : "BEARISH", ok, fv, sv,
-				    "volume", vol, "threshold", thr);
+				alert("high_volume", cmp >= 0 ? "BULLISH" : "BEARISH",
+				    fv, sv, "volume", vol, "threshold", thr);
 			k->vol_high = vol > thr;
 		}
 	}
