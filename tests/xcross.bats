@@ -94,6 +94,28 @@ EOF
 	assert_output 0
 }
 
+@test "crossings on winagg rows agree with a jq computation of the same rule" {
+	mkt-sim --symbols 4 --count 300000 --seed 8 | winagg --size 1m -a 'avg(price) as avg_price' > rows.ndjson
+	xcross --time window_end -f 'sma(avg_price,5)' -s 'ema(avg_price,12)' < rows.ndjson \
+		| jq -c '[.symbol, .ts, .type]' | sort > got.txt
+	jq -sc 'def sma($n): . as $x | [range(0; length) | if . < $n - 1 then null
+			else ($x[. - $n + 1 : . + 1] | add / $n) end];
+		def ema($n): . as $x | (2 / ($n + 1)) as $k
+			| reduce range(0; length) as $i ([];
+				. + [if $i < $n - 1 then null
+				elif $i == $n - 1 then ($x[0:$n] | add / $n)
+				else .[$i - 1] + $k * ($x[$i] - .[$i - 1]) end]);
+		group_by(.symbol)[] | . as $r | map(.avg_price) as $p
+		| ($p | sma(5)) as $f | ($p | ema(12)) as $s
+		| range(1; length) as $i
+		| select($f[$i - 1] != null and $s[$i - 1] != null and $f[$i] != null and $s[$i] != null)
+		| if $f[$i - 1] <= $s[$i - 1] and $f[$i] > $s[$i] then [$r[$i].symbol, $r[$i].window_end, "golden_cross"]
+		  elif $f[$i - 1] >= $s[$i - 1] and $f[$i] < $s[$i] then [$r[$i].symbol, $r[$i].window_end, "death_cross"]
+		  else empty end' rows.ndjson | sort > want.txt
+	[ "$(wc -l < want.txt)" -ge 20 ]
+	diff want.txt got.txt
+}
+
 # ---- breakouts and volume
 
 # band.ndjson: fast = price, slow = ref = 100, --band 10: the band is
