@@ -9,6 +9,8 @@
 #     The seed's goal is p95 < 500 ms; ours is p99 < 50 ms.
 # Run from the repository root with the built binaries first on PATH.
 # CLIENTS, CHANNELS, RATE, SECONDS_LOAD and PROCS change the load.
+# tests/bench/run starts it with sh: carry on in bash.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -eu
 TOP=$(pwd)
 : "${CLIENTS:=10000}" "${CHANNELS:=1000}" "${RATE:=1000}" "${SECONDS_LOAD:=20}" "${PROCS:=4}"
