@@ -202,14 +202,50 @@ static const struct wclass wclasses[] = {
 	{ WC_CONNECT, "of and &" },
 };
 
-static struct mkt_map classes = MKT_MAP_INIT;   /* word -> bits */
-static struct mkt_map lexicon = MKT_MAP_INIT;   /* word -> score * 100 */
+/* Everything known about a word, found by one lookup in words: its
+ * classes, its lexicon score, the phrases that start with it and the
+ * listed names that start with it. */
+struct winfo {
+	unsigned cls;
+	int32_t lex;       /* score * 100 */
+	uint8_t haslex;
+	int phrase;        /* first phrase starting with the word, or -1 */
+	int name;          /* first name starting with the word, or -1 */
+};
 
-static unsigned wclass(const char *w, size_t n)
+static struct mkt_map words = MKT_MAP_INIT;     /* word -> index + 1 */
+static struct winfo *winfos;
+static size_t nwinfo, capwinfo;
+
+/* The index of word w's entry, made if absent. */
+static size_t winfo_put(const char *w, size_t n)
 {
-	void **v = mkt_map_get(&classes, w, n);
+	int isnew;
+	void **slot = mkt_map_put(&words, w, n, &isnew);
 
-	return v ? (unsigned)(uintptr_t)*v : 0;
+	if (!slot)
+		err(1, "out of memory");
+	if (!isnew)
+		return (size_t)(uintptr_t)*slot - 1;
+	if (nwinfo == capwinfo) {
+		size_t nc = capwinfo ? capwinfo * 2 : 1024;
+		struct winfo *q = realloc(winfos, nc * sizeof(*q));
+		if (!q)
+			err(1, "out of memory");
+		winfos = q;
+		capwinfo = nc;
+	}
+	memset(&winfos[nwinfo], 0, sizeof(winfos[0]));
+	winfos[nwinfo].phrase = winfos[nwinfo].name = -1;
+	*slot = (void *)(uintptr_t)(nwinfo + 1);
+	return nwinfo++;
+}
+
+static const struct winfo *winfo_get(const char *w, size_t n)
+{
+	void **slot = mkt_map_get(&words, w, n);
+
+	return slot ? &winfos[(uintptr_t)*slot - 1] : NULL;
 }
 
 static void classes_init(void)
@@ -221,11 +257,8 @@ static void classes_init(void)
 		while (*p) {
 			const char *q = strchr(p, ' ');
 			size_t n = q ? (size_t)(q - p) : strlen(p);
-			int isnew;
-			void **v = mkt_map_put(&classes, p, n, &isnew);
-			if (!v)
-				err(1, "out of memory");
-			*v = (void *)((uintptr_t)*v | wclasses[i].bits);
+			size_t w = winfo_put(p, n);
+			winfos[w].cls |= wclasses[i].bits;
 			p += n;
 			while (*p == ' ')
 				p++;
@@ -247,6 +280,10 @@ struct tok {
 	uint32_t off, len;   /* in the text */
 	uint32_t loff, llen; /* lower-cased, in the lower buffer */
 	uint8_t kind, flags;
+	uint8_t haslex;      /* the word is in the lexicon, with score lex/100 */
+	int32_t lex;
+	unsigned cls;        /* word classes (WC_*) */
+	int phrase, name;    /* phrases and names starting with the word, or -1 */
 	double num;          /* T_NUM value */
 };
 
@@ -399,9 +436,8 @@ static const char *lw(const struct toks *ts, const struct tok *t)
 
 static unsigned tclass(const struct toks *ts, const struct tok *t)
 {
-	if (t->kind != T_WORD || !t->llen)
-		return 0;
-	return wclass(lw(ts, t), t->llen);
+	(void)ts;
+	return t->cls;
 }
 
 /* ---- lexicon and phrases ---- */
@@ -415,11 +451,25 @@ struct phrase {
 
 static struct phrase *phrases;
 static size_t nphrases, capphrases;
-static struct mkt_map phrase_first = MKT_MAP_INIT; /* first word -> index + 1 */
-static size_t stem_min = SIZE_MAX, stem_max;  /* lengths of first words ending in '*' */
+static struct mkt_map phrase_star = MKT_MAP_INIT; /* stem prefix -> index + 1 */
+static uint8_t star_seen[27 * 27 * 27 / 8 + 1];    /* prefixes in phrase_star */
+#define PKEY 3  /* phrases whose first word is a stem ("raise*") are indexed
+                 * by its first PKEY letters */
 
-/* Add a phrase of several words (text lower-cased here). Returns 0, or
- * -1 if it has more words than MAX_PHRASE_WORDS. */
+static unsigned pkey_bit(const char *w)
+{
+	unsigned k = 0, i;
+
+	for (i = 0; i < PKEY; i++) {
+		unsigned c = (unsigned char)w[i];
+		k = k * 27 + (c >= 'a' && c <= 'z' ? c - 'a' + 1 : 0);
+	}
+	return k;
+}
+
+/* Add a phrase of several words (text lower-cased here). Returns 0, -1 if
+ * it has more words than MAX_PHRASE_WORDS, -2 if its first word is a stem
+ * ("ab*") shorter than PKEY letters. */
 static int phrase_add(const char *text, size_t len, double score)
 {
 	struct phrase *p;
@@ -476,19 +526,27 @@ static int phrase_add(const char *text, size_t len, double score)
 	p->score = score;
 	{
 		size_t l0 = strlen(p->w[0]);
-		if (l0 > 1 && p->w[0][l0 - 1] == '*') {
+		if (l0 > 1 && p->w[0][l0 - 1] == '*')
 			l0--;
-			if (l0 > stem_max)
-				stem_max = l0;
-			if (l0 < stem_min)
-				stem_min = l0;
+		if (p->w[0][l0] == '*') {
+			if (l0 < PKEY) {
+				size_t k;
+				for (k = 0; k < p->n; k++)
+					free(p->w[k]);
+				return -2;
+			}
+			slot = mkt_map_put(&phrase_star, p->w[0], PKEY, &isnew);
+			if (!slot)
+				err(1, "out of memory");
+			star_seen[pkey_bit(p->w[0]) / 8] |= (uint8_t)(1u << (pkey_bit(p->w[0]) % 8));
+			p->next = isnew ? -1 : (int)(uintptr_t)*slot - 1;
+			*slot = (void *)(uintptr_t)(nphrases + 1);
+		} else {
+			size_t wi = winfo_put(p->w[0], l0);
+			p->next = winfos[wi].phrase;
+			winfos[wi].phrase = (int)nphrases;
 		}
-		slot = mkt_map_put(&phrase_first, p->w[0], l0, &isnew);
 	}
-	if (!slot)
-		err(1, "out of memory");
-	p->next = isnew ? -1 : (int)(uintptr_t)*slot - 1;
-	*slot = (void *)(uintptr_t)(nphrases + 1);
 	nphrases++;
 	return 0;
 }
@@ -523,12 +581,15 @@ static void load_scores(const char *path, int phrase_file)
 		if (errno || end == tab + 1 || (*end && *end != '#') || !isfinite(v) || fabs(v) > 100)
 			errx(1, "%s:%zu: score is not a number from -100 to 100", path, lineno);
 		if (phrase_file || strchr(line, ' ') || strchr(line, '*')) {
-			if (phrase_add(line, (size_t)(tab - line), v) < 0)
+			int r = phrase_add(line, (size_t)(tab - line), v);
+			if (r == -1)
 				errx(1, "%s:%zu: more than %d words", path, lineno, MAX_PHRASE_WORDS);
+			if (r == -2)
+				errx(1, "%s:%zu: a first word ending in '*' needs %d letters before it",
+				    path, lineno, PKEY);
 		} else {
-			int isnew;
 			char *p;
-			void **slot;
+			size_t w;
 			for (p = line; *p; p++)
 				if (*p >= 'A' && *p <= 'Z')
 					*p = (char)(*p + 32);
@@ -540,9 +601,9 @@ static void load_scores(const char *path, int phrase_file)
 						*o++ = *r;
 				*o = '\0';
 			}
-			if (!(slot = mkt_map_put(&lexicon, line, strlen(line), &isnew)))
-				err(1, "out of memory");
-			*slot = (void *)(intptr_t)lround(v * 100);
+			w = winfo_put(line, strlen(line));
+			winfos[w].lex = (int32_t)lround(v * 100);
+			winfos[w].haslex = 1;
 		}
 	}
 	if (ferror(f))
@@ -553,14 +614,32 @@ static void load_scores(const char *path, int phrase_file)
 
 static int lex_score(const struct toks *ts, const struct tok *t, double *v)
 {
-	void **slot;
-
-	if (t->kind != T_WORD)
+	(void)ts;
+	if (!t->haslex)
 		return 0;
-	if (!(slot = mkt_map_get(&lexicon, lw(ts, t), t->llen)))
-		return 0;
-	*v = (double)(intptr_t)*slot / 100.0;
+	*v = (double)t->lex / 100.0;
 	return 1;
+}
+
+/* Look each word up once: its classes, lexicon score, phrases, names. */
+static void annotate(struct toks *ts)
+{
+	size_t i;
+
+	for (i = 0; i < ts->n; i++) {
+		struct tok *t = &ts->t[i];
+		const struct winfo *w;
+		t->cls = 0;
+		t->haslex = 0;
+		t->phrase = t->name = -1;
+		if (t->kind != T_WORD || !t->llen || !(w = winfo_get(lw(ts, t), t->llen)))
+			continue;
+		t->cls = w->cls;
+		t->haslex = w->haslex;
+		t->lex = w->lex;
+		t->phrase = w->phrase;
+		t->name = w->name;
+	}
 }
 
 static int word_is(const struct toks *ts, const struct tok *t, const char *w)
@@ -601,24 +680,35 @@ static size_t phrase_rest(const struct toks *ts, const struct phrase *p, size_t 
 }
 
 /* Longest phrase starting at token i (not past end); its length in
- * tokens, or 0, with the score in *score. A first word "raise*" is
- * indexed by its stem, so the token and then its prefixes down to the
- * shortest stem are looked up. Numbers match a phrase word "#". */
+ * tokens, or 0, with the score in *score. Phrases with an exact first
+ * word hang off the word's entry; those whose first word is a stem
+ * ("raise*") are found by its first PKEY letters, looked up only when a
+ * bitmap says some stem has them. Numbers match a phrase word "#". */
 static size_t phrase_at(const struct toks *ts, size_t i, size_t end, double *score)
 {
 	const struct tok *t = &ts->t[i];
-	size_t best = 0, l;
+	size_t best = 0;
+	void **slot;
+	int k;
+
+	int pass;
 
 	if (t->kind != T_WORD)
 		return 0;
-	for (l = t->llen; l > 0; l--) {
-		void **slot;
-		int k;
-		if (l < t->llen && (l > stem_max || l < stem_min))
-			continue;
-		if (!(slot = mkt_map_get(&phrase_first, lw(ts, t), l)))
-			continue;
-		for (k = (int)(uintptr_t)*slot - 1; k >= 0; k = phrases[k].next) {
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 0) {
+			k = t->phrase;
+		} else {
+			unsigned bit;
+			if (t->llen < PKEY)
+				break;
+			bit = pkey_bit(lw(ts, t));
+			if (!(star_seen[bit / 8] & (1u << (bit % 8))) ||
+			    !(slot = mkt_map_get(&phrase_star, lw(ts, t), PKEY)))
+				break;
+			k = (int)(uintptr_t)*slot - 1;
+		}
+		for (; k >= 0; k = phrases[k].next) {
 			const struct phrase *p = &phrases[k];
 			size_t n;
 			if (i + p->n > end || !word_is(ts, t, p->w[0]))
@@ -628,8 +718,6 @@ static size_t phrase_at(const struct toks *ts, size_t i, size_t end, double *sco
 				*score = p->score;
 			}
 		}
-		if (l < stem_min)
-			break;
 	}
 	return best;
 }
@@ -924,7 +1012,6 @@ static size_t nsym, capsym;
 static struct mkt_map tickers = MKT_MAP_INIT;   /* lower ticker -> index + 1 */
 static struct symname *names;
 static size_t nnames, capnames;
-static struct mkt_map name_first = MKT_MAP_INIT; /* first word -> index + 1 */
 
 static int sym_intern(const char *t, size_t n)
 {
@@ -962,8 +1049,7 @@ static void name_add(const char *s, size_t len, int sym, const char *path, size_
 {
 	struct symname *nm;
 	size_t i = 0;
-	int isnew, anycase = 1;
-	void **slot;
+	int anycase = 1;
 
 	if (nnames == capnames) {
 		size_t nc = capnames ? capnames * 2 : 512;
@@ -1004,10 +1090,11 @@ static void name_add(const char *s, size_t len, int sym, const char *path, size_
 		return;
 	nm->anycase = anycase;
 	nm->sym = sym;
-	if (!(slot = mkt_map_put(&name_first, nm->w[0], strlen(nm->w[0]), &isnew)))
-		err(1, "out of memory");
-	nm->next = isnew ? -1 : (int)(uintptr_t)*slot - 1;
-	*slot = (void *)(uintptr_t)(nnames + 1);
+	{
+		size_t w = winfo_put(nm->w[0], strlen(nm->w[0]));
+		nm->next = winfos[w].name;
+		winfos[w].name = (int)nnames;
+	}
 	nnames++;
 }
 
@@ -1150,10 +1237,10 @@ static void find_symbols(const char *text, size_t textlen, const struct toks *ts
 			continue;
 		}
 		/* names: longest listed name starting here */
-		if ((slot = mkt_map_get(&name_first, lw(ts, t), t->llen))) {
+		if (t->name >= 0) {
 			size_t best = 0;
 			int bsym = -1;
-			for (k = (int)(uintptr_t)*slot - 1; k >= 0; k = names[k].next) {
+			for (k = t->name; k >= 0; k = names[k].next) {
 				const struct symname *nm = &names[k];
 				size_t j;
 				if (i + nm->n > ts->n || nm->n <= best)
@@ -1210,7 +1297,7 @@ static void find_entities(const char *text, const struct toks *ts)
 
 	ents.n = 0;
 	while (i < ts->n) {
-		size_t a = i, b, words = 0, k;
+		size_t a = i, b, nw = 0, k;
 		const struct tok *t = &ts->t[i];
 		int has_suffix = 0, allcaps = 1;
 		if (!capword(ts, t)) {
@@ -1246,19 +1333,19 @@ static void find_entities(const char *text, const struct toks *ts)
 			continue;
 		for (k = a; k < b; k++) {
 			if (ts->t[k].kind == T_WORD)
-				words++;
+				nw++;
 			if (!(ts->t[k].flags & TF_ALLCAPS))
 				allcaps = 0;
 		}
 		if (tclass(ts, &ts->t[b - 1]) & WC_ORGSUFFIX)
 			has_suffix = 1;
-		if (words > MAX_ENTITY_WORDS)
+		if (nw > MAX_ENTITY_WORDS)
 			continue;
 		/* a lone word is a name only with a suffix; a run in capitals
 		 * (a headline, a dateline) is kept only if it has a suffix */
-		if (words < 2 || (allcaps && !has_suffix))
+		if (nw < 2 || (allcaps && !has_suffix))
 			continue;
-		if (sentence_start(ts, a) && words == 2 && !has_suffix &&
+		if (sentence_start(ts, a) && nw == 2 && !has_suffix &&
 		    (tclass(ts, &ts->t[a]) & WC_NOTNAME))
 			continue;
 		found_add(&ents, text + ts->t[a].off,
@@ -1314,6 +1401,7 @@ static void analyse(const char *s, size_t n)
 	}
 	if (tokenize(s, n, &ts) < 0)
 		errx(1, "out of memory");
+	annotate(&ts);
 	x = score_text(&ts, up > 0 && low == 0);
 	score = x / sqrt(x * x + ALPHA);
 	score = round(score * 1000) / 1000;
@@ -1489,8 +1577,8 @@ static void load_data(void)
 	else
 		mkt_info(0, "%s not found: company names are not matched (see --symbols)",
 		    SYMBOLS_FILE);
-	mkt_info(1, "lexicon %s: %zu words; phrases %zu; symbols %zu tickers, %zu names",
-	    lex, lexicon.n, nphrases, nsym, nnames);
+	mkt_info(1, "lexicon %s (%zu words known); phrases %zu; symbols %zu tickers, %zu names",
+	    lex, nwinfo, nphrases, nsym, nnames);
 }
 
 static void free_all(void)
@@ -1508,10 +1596,9 @@ static void free_all(void)
 	for (i = 0; i < nsym; i++)
 		free(symtab[i]);
 	free(symtab);
-	mkt_map_free(&classes);
-	mkt_map_free(&lexicon);
-	mkt_map_free(&phrase_first);
-	mkt_map_free(&name_first);
+	mkt_map_free(&words);
+	free(winfos);
+	mkt_map_free(&phrase_star);
 	mkt_map_free(&tickers);
 	free(ts.t);
 	mkt_buf_free(&ts.lower);

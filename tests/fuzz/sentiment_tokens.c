@@ -58,6 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (tokenize(s, size, &ts) < 0)
 		abort();
+	annotate(&ts);
 	for (i = 0; i < ts.n; i++) {
 		const struct tok *t = &ts.t[i];
 		if (t->off < prev_end || (size_t)t->off + t->len > size || t->len == 0)
