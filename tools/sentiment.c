@@ -328,6 +328,17 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 
 	ts->n = 0;
 	mkt_buf_reset(&ts->lower);
+	/* the lower-case forms are never longer than the text: room once */
+	if (mkt_buf_reserve(&ts->lower, n + 1) < 0)
+		return -1;
+	if (ts->cap < n / 2 + 16) {
+		size_t nc = n / 2 + 16;
+		struct tok *q = realloc(ts->t, nc * sizeof(*q));
+		if (!q)
+			return -1;
+		ts->t = q;
+		ts->cap = nc;
+	}
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
 		struct tok t;
@@ -353,7 +364,7 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 					} else if (d >= 'a' && d <= 'z') {
 						lowerc++;
 					}
-					mkt_buf_addc(&ts->lower, (char)d);
+					ts->lower.p[ts->lower.len++] = (char)d;
 					i++;
 				} else if ((d == '\'' && i + 1 < n && is_letter((unsigned char)s[i + 1])) ||
 				    (d == 0xE2 && i + 3 < n && (unsigned char)s[i + 1] == 0x80 &&
@@ -361,7 +372,7 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 					i += d == '\'' ? 1 : 3; /* apostrophe dropped */
 				} else if (d == '.' && t.kind == T_CASH && i + 1 < n &&
 				    (unsigned char)s[i + 1] >= 'A' && (unsigned char)s[i + 1] <= 'Z') {
-					mkt_buf_addc(&ts->lower, '.'); /* $BRK.B */
+					ts->lower.p[ts->lower.len++] = '.'; /* $BRK.B */
 					i++;
 				} else {
 					break;
@@ -423,9 +434,10 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 			t.loff = (uint32_t)ts->lower.len;
 		}
 		t.len = (uint32_t)(i - t.off);
-		if (ts->lower.oom || tok_add(ts, &t) < 0)
+		if (tok_add(ts, &t) < 0)
 			return -1;
 	}
+	ts->lower.p[ts->lower.len] = '\0';
 	return 0;
 }
 
