@@ -21,11 +21,9 @@ static void setup(void)
 
 	classes_init();
 	for (i = 0; i < sizeof(lex) / sizeof(lex[0]); i++) {
-		int isnew;
-		void **slot = mkt_map_put(&lexicon, lex[i][0], strlen(lex[i][0]), &isnew);
-		if (!slot)
-			abort();
-		*slot = (void *)(intptr_t)atoi(lex[i][1]);
+		size_t w = winfo_put(lex[i][0], strlen(lex[i][0]));
+		winfos[w].lex = atoi(lex[i][1]);
+		winfos[w].haslex = 1;
 	}
 	phrase_add("beat* estimates", 15, 3);
 	phrase_add("raise* guidance", 15, 3);
