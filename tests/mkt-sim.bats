@@ -79,6 +79,11 @@ teardown() {
 	assert_output '1000 1000 1000 1000 '
 	run -0 sh -c "mkt-sim -n 5 --start 1000 --step 1500us | jq -r .ts | tr '\n' ' '"
 	assert_output '1000 1001 1003 1004 1006 '
+	# event time ends 2^61 ns (26687 days and a bit) after the start
+	run --separate-stderr bash -o pipefail -c "mkt-sim --step 1d --start 0 -n 30000 | tail -n 1 | jq .ts"
+	assert_failure 1
+	assert_output $((26687 * 86400000))
+	[[ "$stderr" == *"event time ran past 73 years from the start"* ]]
 }
 
 # ---- disorder
@@ -299,7 +304,7 @@ EOF
 	    "--rate 0" "--rate fast" "--step 1x" "--step -1s" "--start yesterday" \
 	    "--disorder 1.5" "--disorder -0.1" "--max-delay 2d" "--seed -3" "--bogus" \
 	    "extra" "--replay f --seed 1" "--speed 2" "--strict" "--replay f --speed -1" \
-	    "--disorder 0.5 --max-delay 0" "--rate 10 --step 1s"; do
+	    "--disorder 0.5 --max-delay 0" "--rate 10 --step 1s" "--start 5000000000000000"; do
 		run --separate-stderr mkt-sim $a
 		[ "$status" -eq 2 ] || { echo "mkt-sim $a: status $status" >&2; return 1; }
 		[ -z "$output" ]

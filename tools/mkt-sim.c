@@ -39,6 +39,8 @@
 #define MAX_SYMBOLS 1000000
 #define MAX_DELAY_NS (86400LL * 1000000000LL)
 #define MAX_STEP_NS (86400LL * 1000000000LL)
+#define END_NS (1LL << 61)      /* event time after the start: ~73 years */
+#define START_LIMIT 4000000000000000LL /* |--start| in ms: ~126,000 years */
 
 /* ---- settings ---- */
 
@@ -466,16 +468,20 @@ static int release(int64_t due_ns, int paced)
 
 /* ---- simulation ---- */
 
-/* Run the market: --count events (or until stopped). Returns 0, or -1
- * when writing failed or a signal stopped it. */
+/* Run the market: --count events (or until stopped). Returns 0, -1
+ * when writing failed or a signal stopped it, or -2 (reported) when event
+ * time ran out of range. */
 static int simulate(int64_t start_ms)
 {
 	const double pswitch = 1.0 / REGIME_TICKS;
 	const double lmin = log(0.01), lmax = log(1e7);
 	int paced = opt.rate > 0;
-	uint64_t i;
+	uint64_t i, imax;
 	struct event e;
 
+	/* the last event whose time stays within END_NS of the start */
+	imax = paced ? (uint64_t)((double)END_NS / 1e9 * opt.rate) :
+	    (uint64_t)END_NS / (opt.step_ns > 0 ? (uint64_t)opt.step_ns : 1);
 	mono0 = mkt_mono_ns();
 	for (i = 0; opt.count < 0 || i < (uint64_t)opt.count; i++) {
 		struct sym *s;
@@ -483,6 +489,12 @@ static int simulate(int64_t start_ms)
 
 		if (mkt_stop)
 			return -1;
+		if (i > imax) {
+			warnx("event time ran past %lld years from the start",
+			    END_NS / 1000000000LL / 31556952LL);
+			release(INT64_MAX, paced);
+			return -2;
+		}
 		e.seq = i;
 		e.due_ns = paced ? (int64_t)((double)i * 1e9 / opt.rate) :
 		    (int64_t)i * opt.step_ns;
@@ -607,7 +619,7 @@ static int replay(uint64_t *nlines)
 				t0 = t;
 			}
 			if (t > t0) {
-				double d = (double)(t - t0) * 1e6 / opt.speed;
+				double d = ((double)t - (double)t0) * 1e6 / opt.speed;
 				if (d > 9e18)
 					d = 9e18;
 				if (wait_until((int64_t)d) < 0)
@@ -786,6 +798,8 @@ int main(int argc, char **argv)
 		if (opt.start) {
 			if (mkt_time_arg(opt.start, MKT_TU_MS, &start_ms, e, sizeof(e)) < 0)
 				usage_error("--start: %s", e);
+			if (start_ms > START_LIMIT || start_ms < -START_LIMIT)
+				usage_error("--start: out of range");
 		} else {
 			start_ms = opt.rate > 0 ? mkt_now(MKT_TU_MS) : DEFAULT_START;
 		}
@@ -798,7 +812,8 @@ int main(int argc, char **argv)
 		if (suffix.oom)
 			errx(1, "out of memory");
 		symbols_init(opt.symbols);
-		simulate(start_ms);
+		if (simulate(start_ms) == -2)
+			status = 1;
 	}
 
 	if (mkt_verbosity >= 0)
