@@ -1543,8 +1543,8 @@ static const char *data_path(const char *given, const char *name)
 static void usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: sentiment [-uqv] [-f NAME] [-t NAME] [--text] [-l FILE] [-p FILE]\n"
-	    "                 [-s FILE] [--bullish T] [--bearish T] [--strict]\n"
+	    "usage: sentiment [-uqv] [-f NAME] [-t NAME | --no-title] [--text] [-l FILE]\n"
+	    "                 [-p FILE] [-s FILE] [--bullish T] [--bearish T] [--strict]\n"
 	    "       sentiment -h | -V\n");
 }
 
