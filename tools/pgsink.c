@@ -67,6 +67,7 @@ enum kind { K_OTHER, K_INT, K_BOOL, K_JSON, K_TIME };
 
 struct column {
 	char *name;
+	size_t nlen;
 	char *qname;    /* quoted identifier */
 	int kind;       /* enum kind */
 };
@@ -113,6 +114,10 @@ static struct sink {
 	int run_direct;                 /* the run's COPY goes straight to the table */
 	size_t run_first;               /* first line of the COPY in progress */
 	size_t pushed;                  /* bytes of copy already sent */
+
+	/* column of the field at each position of the previous line: lines
+	 * of a stream mostly have their fields in the same order */
+	int fpos[32];
 
 	/* per-line scratch */
 	const struct mkt_jfield **vals;
@@ -374,6 +379,7 @@ static int load_columns(void)
 		void **slot;
 
 		c->name = strdup(name);
+		c->nlen = strlen(name);
 		qident(&q, name, strlen(name));
 		c->qname = q.p;
 		switch (oid) {
@@ -389,6 +395,7 @@ static int load_columns(void)
 		*slot = (void *)(intptr_t)(i + 1);
 	}
 	PQclear(res);
+	memset(S.fpos, -1, sizeof(S.fpos));
 	return 1;
 }
 
@@ -884,8 +891,15 @@ static int take_line(const char *line, size_t len, uint64_t lineno)
 			mkt_json_unescape(f->key, f->klen, &S.tmp);
 			name = S.tmp.p;
 			nlen = S.tmp.len;
+			ci = col_index(name, nlen);
+		} else if (i < 32 && S.fpos[i] >= 0 && S.col[S.fpos[i]].nlen == nlen &&
+		    memcmp(S.col[S.fpos[i]].name, name, nlen) == 0) {
+			ci = S.fpos[i];
+		} else {
+			ci = col_index(name, nlen);
+			if (i < 32)
+				S.fpos[i] = ci;
 		}
-		ci = col_index(name, nlen);
 		if (ci < 0 || ci == S.extra_col) {
 			if (S.extra_col < 0 || ci == S.extra_col) {
 				bad_record(lineno, line, len, 1, ci < 0 ?
