@@ -62,10 +62,10 @@ teardown() { kmock_stop; }
 		'{"symbol":"B","i":3}' $'{"symbol":"\xff"}' >in.ndjson
 	run kcat-in -t t -k symbol <in.ndjson
 	assert_failure 1
-	assert_output --partial 'kcat-in: stdin:2: not a JSON object'
+	assert_output --partial 'kcat-in: stdin:2: not sent: column 1'
 	assert_output --partial 'kcat-in: stdin:3: no "symbol" field'
-	assert_output --partial 'kcat-in: stdin:4: not a JSON object'
-	assert_output --partial 'kcat-in: stdin:6: not a JSON object'
+	assert_output --partial 'kcat-in: stdin:4: not sent: column 1'
+	assert_output --partial 'kcat-in: stdin:6: not sent: column'
 	assert_output --partial '4 line(s) not sent'
 	run kcat -b "$KAFKA_BROKERS" -C -t t -e -q
 	assert_output $'{"symbol":"A","i":1}\n{"symbol":"B","i":3}'

@@ -166,7 +166,7 @@ static int send_line(rd_kafka_t *rk, rd_kafka_topic_t *rkt,
 
 	if (!s->raw) {
 		if (mkt_json_scan(o, line, len, why, sizeof(why)) < 0) {
-			mkt_rec_warn(input_name, lineno, "not a JSON object: %s", why);
+			mkt_rec_warn(input_name, lineno, "not sent: %s", why);
 			return 1;
 		}
 		if (s->key_field) {

@@ -440,7 +440,7 @@ static int write_message(const rd_kafka_message_t *m, struct mkt_jobj *o)
 			return mkt_writer_line(&out, v, len) < 0 ? -1 : 1;
 		snprintf(src, sizeof(src), "%s[%d]", rd_kafka_topic_name(m->rkt),
 		    (int)m->partition);
-		mkt_rec_warn(src, (uint64_t)m->offset, "not a JSON object: %s",
+		mkt_rec_warn(src, (uint64_t)m->offset, "not written: %s",
 		    v ? why : "no value");
 		return 0;
 	}

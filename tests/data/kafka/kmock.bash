@@ -58,7 +58,7 @@ ticks() {
 	awk -v n="$1" -v t0="${2:-1704931200000}" 'BEGIN {
 		split("AAPL MSFT TSLA NVDA AMZN", s, " ")
 		for (i = 1; i <= n; i++)
-			printf "{\"type\":\"trade\",\"symbol\":\"%s\",\"price\":%d.5,\"size\":%d,\"ts\":%d,\"i\":%d}\n", s[(i % 5) + 1], 100 + i % 7, i, t0 + i * 1000, i
+			printf "{\"type\":\"trade\",\"symbol\":\"%s\",\"price\":%d.5,\"size\":%d,\"ts\":%.0f,\"i\":%d}\n", s[(i % 5) + 1], 100 + i % 7, i, t0 + i * 1000, i
 	}'
 }
 

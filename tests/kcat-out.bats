@@ -1,0 +1,242 @@
+#!/usr/bin/env bats
+# kcat-out.bats -- topics on kmock out as NDJSON: what kcat produced comes
+# out intact, --meta, offsets (numbers, times), groups splitting
+# partitions, at-least-once across SIGKILL, broker down, output errors.
+load helpers
+bats_require_minimum_version 1.5.0
+load data/kafka/kmock
+
+setup() { cd "$BATS_TEST_TMPDIR"; }
+teardown() {
+	[ -z "${PIDS:-}" ] || kill -9 $PIDS 2>/dev/null || true
+	kmock_stop
+}
+
+@test "kcat-out: reads what kcat produced, intact and in order per key" {
+	kmock_start --topic ticks:4
+	ticks 500 >in.ndjson
+	awk '{ match($0, /"symbol":"[A-Z]+"/); print substr($0, RSTART + 10, RLENGTH - 11) "\t" $0 }' in.ndjson |
+		kcat -b "$KAFKA_BROKERS" -P -t ticks -K '\t'
+	run kcat-out -t ticks -e
+	assert_success
+	[ "${#lines[@]}" -eq 500 ]
+	run diff <(printf '%s\n' "${lines[@]}" | sort) <(sort in.ndjson)
+	assert_success
+	kcat-out -t ticks -e --meta >meta
+	run sh -c "awk '{ match(\$0, /\"key\":\"[A-Z]+\"/); k = substr(\$0, RSTART, RLENGTH); match(\$0, /\"i\":[0-9]+/); i = substr(\$0, RSTART + 4, RLENGTH - 4) + 0; if (i <= last[k]) bad++; last[k] = i } END { print bad + 0, length(last) }' meta"
+	assert_output '0 5'
+}
+
+@test "kcat-out: --meta adds topic, partition, offset, ts and key" {
+	kmock_start --topic m:1
+	printf '%s\n' '{"symbol":"AAPL","price":175.5,"ts":1704931200000}' \
+		'{"symbol":"TSLA","ts":1704931200250}' | kcat-in -t m -k symbol --ts-field ts
+	printf '{"a":[1,{"b":2}]}\n' | kcat -b "$KAFKA_BROKERS" -P -t m
+	run kcat-out -t m -e --meta -o 0
+	assert_success
+	assert_line -n 0 '{"symbol":"AAPL","price":175.5,"ts":1704931200000,"_kafka":{"topic":"m","partition":0,"offset":0,"ts":1704931200000,"key":"AAPL"}}'
+	assert_line -n 1 '{"symbol":"TSLA","ts":1704931200250,"_kafka":{"topic":"m","partition":0,"offset":1,"ts":1704931200250,"key":"TSLA"}}'
+	assert_line -n 2 --regexp '^\{"a":\[1,\{"b":2\}\],"_kafka":\{"topic":"m","partition":0,"offset":2,"ts":[0-9]{13},"key":null\}\}$'
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "kcat-out: values that are not JSON objects are counted and skipped; --raw writes them" {
+	kmock_start --topic t:1
+	printf '%s\n' '{"i":1}' 'plain text' '[1]' '{"i":4}' | kcat -b "$KAFKA_BROKERS" -P -t t
+	run --separate-stderr kcat-out -t t -e
+	assert_failure 1
+	assert_output $'{"i":1}\n{"i":4}'
+	[[ "$stderr" == *'kcat-out: t[0]:1: not written: column 1: not a JSON object'* ]]
+	[[ "$stderr" == *'kcat-out: t[0]:2: not written'* ]]
+	[[ "$stderr" == *'2 bad records'* ]]
+	run kcat-out -t t -e --raw
+	assert_success
+	assert_output $'{"i":1}\nplain text\n[1]\n{"i":4}'
+	run --separate-stderr kcat-out -t t -e --strict
+	assert_failure 1
+	assert_line -n 0 '{"i":1}'
+}
+
+@test "kcat-out: -o N, -o -N, -o end, --count" {
+	kmock_start --topic t:1
+	ticks 10 | kcat-in -t t
+	run sh -c 'kcat-out -t t -e -o 7 | grep -o "\"i\":[0-9]*" | tr "\n" " "'
+	assert_output '"i":8 "i":9 "i":10 '
+	run sh -c 'kcat-out -t t -e -o -2 | grep -o "\"i\":[0-9]*" | tr "\n" " "'
+	assert_output '"i":9 "i":10 '
+	run kcat-out -t t -e -o end
+	assert_success
+	assert_output ''
+	run sh -c 'kcat-out -t t -c 3 | grep -o "\"i\":[0-9]*" | tr "\n" " "'
+	assert_output '"i":1 "i":2 "i":3 '
+}
+
+@test "kcat-out: -o @TIME starts at the first message at or after TIME" {
+	kmock_start --topic t:3
+	ticks 20 | kcat-in -t t -k symbol --ts-field ts
+	# ts of tick i is 2024-01-11T00:00:00Z + i s
+	run sh -c 'kcat-out -t t -e -o @2024-01-11T00:00:15Z | grep -o "\"i\":[0-9]*" | sort -t: -k2n | tr "\n" " "'
+	assert_output '"i":15 "i":16 "i":17 "i":18 "i":19 "i":20 '
+	run sh -c 'kcat-out -t t -e -o @1704931218000 | grep -o "\"i\":[0-9]*" | sort -t: -k2n | tr "\n" " "'
+	assert_output '"i":18 "i":19 "i":20 '
+	run kcat-out -t t -e -o @2030-01-01T00:00:00Z
+	assert_success
+	assert_output ''
+}
+
+@test "kcat-out: -o @-DURATION starts that long before now" {
+	kmock_start --topic t:2
+	now=$(date +%s%3N)
+	ticks 10 $((now - 20 * 60000)) | kcat-in -t t -k symbol --ts-field ts
+	ticks 4 $((now - 3 * 60000)) | sed 's/"i":/"recent":/' | kcat-in -t t -k symbol --ts-field ts
+	run kcat-out -t t -e -o @-6m
+	assert_success
+	[ "${#lines[@]}" -eq 4 ]
+	run grep -c recent <<<"$output"
+	assert_output 4
+	run sh -c 'kcat-out -t t -e -o @-30m | wc -l'
+	assert_output 14
+}
+
+@test "kcat-out: two consumers in one group split a 4-partition topic, every line once" {
+	kmock_start --topic g:4
+	ticks 400 >in.ndjson
+	kcat-in -t g -k symbol <in.ndjson
+	kcat-out -t g -G split "${GROUP_X[@]}" >a 2>a.err 3>&- &
+	pa=$!
+	kcat-out -t g -G split "${GROUP_X[@]}" >b 2>b.err 3>&- &
+	pb=$!
+	PIDS="$pa $pb"
+	# the first to join may take all partitions, then share them
+	for i in $(seq 300); do
+		[ "$(cat a b | sort -u | wc -l)" -ge 400 ] && break
+		sleep 0.1
+	done
+	sleep 2
+	kill -TERM $pa $pb
+	rc=0; wait $pa || rc=$?; assert_equal "$rc" 0
+	rc=0; wait $pb || rc=$?; assert_equal "$rc" 0
+	run diff <(cat a b | sort) <(sort in.ndjson)
+	assert_success
+	# more lines go in after a rebalance: split between the two
+	kcat-out -t g -G split "${GROUP_X[@]}" >c 2>c.err 3>&- &
+	pa=$!
+	kcat-out -t g -G split "${GROUP_X[@]}" >d 2>d.err 3>&- &
+	pb=$!
+	PIDS="$pa $pb"
+	sleep 12
+	ticks 400 $((1704931200000 + 3600000)) >in2.ndjson
+	kcat-in -t g -k symbol <in2.ndjson
+	for i in $(seq 200); do
+		[ "$(cat c d | wc -l)" -ge 400 ] && break
+		sleep 0.1
+	done
+	sleep 1
+	kill -TERM $pa $pb
+	wait $pa $pb || true
+	run diff <(cat c d | sort) <(sort in2.ndjson)
+	assert_success
+	[ -s c ] && [ -s d ]
+}
+
+@test "kcat-out: a consumer killed with SIGKILL and restarted loses nothing" {
+	kmock_start --topic k:4
+	ticks 3000 >in.ndjson
+	kcat-in -t k -k symbol <in.ndjson
+	# a slow reader, so that the kill lands mid-stream
+	mkfifo pipe
+	kcat-out -t k -G kill -u "${GROUP_X[@]}" >pipe 2>err 3>&- &
+	kpid=$!
+	( while IFS= read -r l; do printf '%s\n' "$l"; sleep 0.002; done <pipe >first ) 3>&- &
+	rpid=$!
+	PIDS="$kpid $rpid"
+	wait_lines first 300 30
+	kill -9 $kpid
+	wait $rpid || true
+	n1=$(wc -l <first)
+	[ "$n1" -lt 3000 ]
+	run timeout 60 kcat-out -t k -G kill -e "${GROUP_X[@]}"
+	assert_success
+	printf '%s\n' "${lines[@]}" >second
+	run diff <(cat first second | sort -u) <(sort in.ndjson)
+	assert_success
+	# duplicates only for the uncommitted tail
+	[ "$(cat first second | wc -l)" -lt $((3000 + n1)) ]
+}
+
+@test "kcat-out: SIGTERM commits what was written; the next run resumes there" {
+	kmock_start --topic r:2
+	ticks 100 >in.ndjson
+	kcat-in -t r -k symbol <in.ndjson
+	kcat-out -t r -G resume "${GROUP_X[@]}" >first 2>err 3>&- &
+	pid=$!
+	PIDS=$pid
+	wait_lines first 100 30
+	kill -TERM $pid
+	rc=0; wait $pid || rc=$?
+	assert_equal "$rc" 0
+	ticks 50 $((1704931200000 + 3600000)) >in2.ndjson
+	kcat-in -t r -k symbol <in2.ndjson
+	run timeout 60 kcat-out -t r -G resume -e "${GROUP_X[@]}"
+	assert_success
+	run diff <(printf '%s\n' "${lines[@]}" | sort) <(sort in2.ndjson)
+	assert_success
+}
+
+@test "kcat-out: a broker down is retried; reading resumes where it stopped" {
+	kmock_start --topic t:1
+	ticks 100 >in.ndjson
+	head -n 50 in.ndjson | kcat-in -t t
+	kcat-out -t t >out 2>err 3>&- &
+	pid=$!
+	PIDS=$pid
+	wait_lines out 50 20
+	kmock_cmd "down 1"
+	sleep 3
+	kill -0 $pid
+	kmock_cmd "up 1"
+	tail -n 50 in.ndjson | kcat-in -t t
+	wait_lines out 100 30
+	sleep 1
+	kill -TERM $pid
+	rc=0; wait $pid || rc=$?
+	assert_equal "$rc" 0
+	run diff out in.ndjson
+	assert_success
+}
+
+@test "kcat-out: /dev/full exits 1 with a message, a closed pipe ends quietly" {
+	kmock_start --topic t:1
+	ticks 5000 | kcat-in -t t
+	run sh -c 'kcat-out -t t -e -o 0 >/dev/full'
+	assert_failure 1
+	assert_output --partial 'stdout'
+	run bash -o pipefail -c 'kcat-out -t t -e | head -n1'
+	assert_success
+	assert_output --regexp '"i":1}$'
+}
+
+@test "kcat-out: usage errors exit 2" {
+	run kcat-out </dev/null
+	assert_failure 2
+	run env -u KAFKA_BROKERS kcat-out -t t
+	assert_failure 2
+	run kcat-out -b 127.0.0.1:1 -t t -o stored
+	assert_failure 2
+	run kcat-out -b 127.0.0.1:1 -t t -o yesterday
+	assert_failure 2
+	run kcat-out -b 127.0.0.1:1 -t t -o @-soon
+	assert_failure 2
+	run kcat-out -b 127.0.0.1:1 -t t -c 0
+	assert_failure 2
+	run kcat-out --help
+	assert_success
+	assert_output --partial 'usage: kcat-out'
+}
+
+@test "kcat-out: man page lints clean and its examples run" {
+	man_lint kcat-out.1
+	kmock_start --topic raw-trades:4
+	ticks 100 | kcat-in -t raw-trades -k symbol --ts-field ts
+	run_man_examples kcat-out.1
+}
