@@ -480,7 +480,7 @@ static void tw_text(struct tw *w, const char *text, size_t n)
 					tw_owed(w);
 					mkt_buf_addc(w->b, (char)c);
 				}
-			} else if (w->b->len > w->start) {
+			} else if (w->b->len > w->start && w->b->p[w->b->len - 1] != '\n') {
 				w->sp = 1;
 			}
 			i += c == 0xC2 ? 2 : 1;
@@ -548,7 +548,7 @@ static const char *const neg_exact[] = {
 	"toolbar", "tools", "trending", "hidden", "sharing", "credit",
 	"credits", "dateline", "timestamp", "author", "bio", "most",
 	"more", "recommended", "newsletter", "breaking", "ticker", "cookie",
-	"cookies", "consent", "print", "email", "widget", "paywall", "video",
+	"cookies", "consent", "widget", "video",
 	"player", "gallery", "slideshow", "teaser", "teasers",
 	"card", "cards", "headline", "headlines", "subscribe", "subscription",
 	"header", "time", "date", "published", "updated", "disclaimer",
@@ -983,7 +983,9 @@ void text_of(const GumboNode *node, const struct text_opts *o,
 			continue;
 		if (c->v.element.tag == GUMBO_TAG_BR) {
 			tw_owed(&w);
-			if (w.b->len > w.start)
+			/* at most one blank line from a run of br */
+			if (w.b->len > w.start && !(w.b->len >= w.start + 2 &&
+			    w.b->p[w.b->len - 1] == '\n' && w.b->p[w.b->len - 2] == '\n'))
 				mkt_buf_addc(w.b, '\n');
 			continue;
 		}
@@ -1055,6 +1057,31 @@ int main_text(const GumboNode *root, const struct text_opts *o,
 			continue;
 		}
 		break;
+	}
+	/* descend while one child holds most of the text and what is left
+	 * beside it is mostly links (a layout table cell, a wrapper) */
+	for (;;) {
+		const GumboNode *into = NULL;
+		for (i = 0; i < top->v.element.children.length; i++) {
+			const GumboNode *c = top->v.element.children.data[i];
+			struct nstat *cs;
+			uint32_t rest, rlinks;
+			if (!is_el(c) || !(cs = st_of(c)) || cs->junk)
+				continue;
+			if (cs->tlen * 10 < ts->tlen * 6)
+				continue;
+			rest = ts->tlen - cs->tlen;
+			rlinks = ts->llen - cs->llen;
+			if (rest == 0 || rlinks * 2 > rest)
+				into = c;
+			break;
+		}
+		if (!into)
+			break;
+		top = into;
+		ts = st_of(into);
+		if (ts->scored && ts->score > 0)
+			bs = ts->score;
 	}
 	to.cleanup = 1;
 	parent = top->parent;
