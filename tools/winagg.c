@@ -152,12 +152,22 @@ static int64_t size_u, slide_u, offset_u, lateness_u; /* in the time unit */
 static int64_t npanes;            /* panes per window: size / slide */
 static int have_wm;
 static int64_t maxt, wm, wm_idx; /* wm_idx: largest final window end index */
+static int64_t wm_next;           /* time at which wm_idx next grows */
 static int64_t wm_at_last, last_arrival_ns;
 static int out_rfc3339;
 static uint64_t nlines, nlate, nwindows;
 static struct mkt_jobj jo;
 static struct mkt_buf kbuf = MKT_BUF_INIT, tmp = MKT_BUF_INIT;
 static double vals[MAX_INPUTS];
+
+/* The fields a record is read for: want[0] the time, want[1 + i] key i,
+ * want[1 + nkeys + i] input i; got[] the scanned fields found for them. */
+static struct want {
+	const char *name;
+	size_t len;
+} want[1 + MAX_KEYS + MAX_INPUTS];
+static size_t nwant;
+static const struct mkt_jfield *got[1 + MAX_KEYS + MAX_INPUTS];
 
 static void usage(FILE *fp)
 {
@@ -681,9 +691,12 @@ static void wm_raise(int64_t w)
 {
 	if (have_wm && w <= wm)
 		return;
-	have_wm = 1;
 	wm = w;
+	if (have_wm && wm < wm_next)
+		return;
+	have_wm = 1;
 	wm_idx = mkt_floordiv(wm - offset_u, slide_u);
+	wm_next = offset_u + (wm_idx + 1) * slide_u;
 	drain(wm_idx);
 }
 
@@ -766,6 +779,47 @@ static struct kstate *key_new(const char *kt, size_t klen,
 	return k;
 }
 
+static void want_add(const char *name)
+{
+	want[nwant].name = name;
+	want[nwant].len = strlen(name);
+	nwant++;
+}
+
+/* Point got[w] at the field named want[w] of the scanned object (the last
+ * one where a name appears twice), or NULL: one pass over the fields. */
+static void fields_find(void)
+{
+	size_t i, w;
+	const char *kp;
+	size_t kl;
+
+	memset(got, 0, nwant * sizeof(got[0]));
+	for (i = 0; i < jo.n; i++) {
+		const struct mkt_jfield *f = &jo.f[i];
+
+		kp = f->key;
+		kl = f->klen;
+		if (f->kesc) {
+			mkt_buf_reset(&tmp);
+			if (mkt_json_unescape(f->key, f->klen, &tmp) < 0)
+				continue;
+			kp = tmp.p;
+			kl = tmp.len;
+		}
+		if (kl == 0) {
+			for (w = 0; w < nwant; w++)
+				if (want[w].len == 0)
+					got[w] = f;
+			continue;
+		}
+		for (w = 0; w < nwant; w++)
+			if (want[w].len == kl && want[w].name[0] == kp[0] &&
+			    memcmp(want[w].name, kp, kl) == 0)
+				got[w] = f;
+	}
+}
+
 /* Handle one input line: scan, take time, key and values, judge it late
  * or add it to its pane, and finish windows the watermark passed. */
 static void record(const char *line, size_t len)
@@ -784,7 +838,8 @@ static void record(const char *line, size_t len)
 		bad("%s", e_msg);
 		return;
 	}
-	if ((f = mkt_jobj_gets(&jo, opt.time_field)) == NULL) {
+	fields_find();
+	if ((f = got[0]) == NULL) {
 		bad("no \"%s\" field", opt.time_field);
 		return;
 	}
@@ -800,7 +855,7 @@ static void record(const char *line, size_t len)
 
 	/* the key text: each key field's JSON text and a ',' */
 	koff[0] = 0;
-	if (opt.nkeys == 1 && (f = mkt_jobj_gets(&jo, opt.keys[0])) != NULL &&
+	if (opt.nkeys == 1 && (f = got[1]) != NULL &&
 	    f->type == MKT_JSTR && !f->vesc) {
 		kt = f->val - 1;          /* the string with its quotes, */
 		klen = f->vlen + 3;       /* and the ',' after it in the line */
@@ -813,7 +868,7 @@ static void record(const char *line, size_t len)
 	} else {
 		mkt_buf_reset(&kbuf);
 		for (i = 0; i < opt.nkeys; i++) {
-			if ((f = mkt_jobj_gets(&jo, opt.keys[i])) == NULL) {
+			if ((f = got[1 + i]) == NULL) {
 				bad("no \"%s\" field", opt.keys[i]);
 				return;
 			}
@@ -827,7 +882,7 @@ static void record(const char *line, size_t len)
 	}
 
 	for (i = 0; i < ninputs; i++) {
-		if ((f = mkt_jobj_gets(&jo, inputs[i])) == NULL) {
+		if ((f = got[1 + opt.nkeys + i]) == NULL) {
 			bad("no \"%s\" field", inputs[i]);
 			return;
 		}
@@ -1076,6 +1131,11 @@ int main(int argc, char **argv)
 		errx(2, "--size/--slide: at most 100000 panes a window");
 	out_rfc3339 = opt.tfmt == TFMT_RFC3339;
 	parse_aggs(opt.agg_spec.len ? opt.agg_spec.p : DEFAULT_AGG);
+	want_add(opt.time_field);
+	for (size_t i = 0; i < opt.nkeys; i++)
+		want_add(opt.keys[i]);
+	for (size_t i = 0; i < ninputs; i++)
+		want_add(inputs[i]);
 
 	mkt_signals_init();
 	if (mkt_reader_init(&rd, STDIN_FILENO, "stdin", 0, e, sizeof(e)) < 0)
