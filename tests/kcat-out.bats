@@ -119,12 +119,17 @@ teardown() {
 	run diff <(cat a b | sort) <(sort in.ndjson)
 	assert_success
 	# more lines go in after a rebalance: split between the two
-	kcat-out -t g -G split "${GROUP_X[@]}" >c 2>c.err 3>&- &
+	kcat-out -v -t g -G split "${GROUP_X[@]}" >c 2>c.err 3>&- &
 	pa=$!
-	kcat-out -t g -G split "${GROUP_X[@]}" >d 2>d.err 3>&- &
+	kcat-out -v -t g -G split "${GROUP_X[@]}" >d 2>d.err 3>&- &
 	pb=$!
 	PIDS="$pa $pb"
-	sleep 12
+	# both members hold partitions
+	for i in $(seq 300); do
+		grep -q assigned c.err && grep -q assigned d.err && break
+		sleep 0.1
+	done
+	sleep 1
 	ticks 400 $((1704931200000 + 3600000)) >in2.ndjson
 	kcat-in -t g -k symbol <in2.ndjson
 	for i in $(seq 200); do

@@ -119,6 +119,8 @@ static void on_log(const rd_kafka_t *rk, int level, const char *fac,
  * fatal one (idempotence broken) ends the run. */
 static void on_error(rd_kafka_t *rk, int e, const char *reason, void *opaque)
 {
+	static int64_t last;
+	int64_t now = mkt_mono_ns();
 	char why[512];
 
 	(void)opaque;
@@ -128,7 +130,12 @@ static void on_error(rd_kafka_t *rk, int e, const char *reason, void *opaque)
 		mkt_stop = SIGTERM;
 		return;
 	}
-	mkt_info(0, "%s", reason);
+	/* retried by librdkafka until message.timeout.ms: said once a
+	 * second at most */
+	if (now - last >= 1000000000LL || mkt_verbosity >= 1) {
+		last = now;
+		mkt_info(0, "%s (retrying)", reason);
+	}
 }
 
 static void on_pause(void *arg)
