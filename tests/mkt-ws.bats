@@ -1,0 +1,441 @@
+#!/usr/bin/env bats
+# mkt-ws.bats -- the venue WebSocket client against loopback servers that
+# speak each preset's documented messages (tests/ws/venue.js on
+# 127.0.0.1, a free port, stopped in teardown): normalisation, one
+# subscribe message, auth failures, reconnects and resubscription,
+# silent feeds, busy venues, pings, duplicates, batched events, malformed
+# frames, TLS, slow readers, signals and write errors.
+load helpers
+bats_require_minimum_version 1.5.0
+
+VENUE="$TOP/tests/ws/venue.js"
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	cd "$T"
+	PIDS=()
+	export MASSIVE_API_KEY=good-key FINNHUB_API_KEY=good-key
+	export ALPACA_API_KEY_ID=good-key ALPACA_API_SECRET_KEY=good-secret
+}
+
+teardown() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in "${PIDS[@]}"; do
+		wait "$p" 2>/dev/null || true
+	done
+}
+
+# start_venue [--port P] ARGS... -- run venue.js in the background on
+# 127.0.0.1; sets VPID, PORT and URL (ws://127.0.0.1:PORT); the messages
+# it receives go to $T/venue.log.
+start_venue() {
+	rm -f "$T/port"
+	node "$VENUE" --portfile "$T/port" --log "$T/venue.log" "$@" \
+	    2>>"$T/venue.err" 3>&- &
+	VPID=$!
+	PIDS+=("$VPID")
+	local i
+	for i in $(seq 200); do
+		[ -s "$T/port" ] && break
+		sleep 0.05
+	done
+	PORT=$(cat "$T/port") || return 1
+	URL="ws://127.0.0.1:$PORT"
+}
+
+# wait_pid PID SECONDS -- wait for a background process; status in WAIT_STATUS.
+wait_pid() {
+	local i
+	for i in $(seq $(($2 * 20))); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.05
+	done
+	WAIT_STATUS=0
+	wait "$1" || WAIT_STATUS=$?
+}
+
+# sent N -- the messages the client sent on connection N, one per line.
+sent() {
+	node -e '
+	const fs = require("fs");
+	for (const l of fs.readFileSync(process.argv[1], "utf8").split("\n"))
+		if (l) { const o = JSON.parse(l); if (o.conn == process.argv[2] && o.msg) console.log(o.msg); }
+	' "$T/venue.log" "$1"
+}
+
+count_in_log() { grep -c "$1" "$T/venue.log" || true; }
+
+@test "help, version and usage errors" {
+	run mkt-ws --help
+	assert_success
+	assert_line --partial "usage: mkt-ws --preset name"
+	run mkt-ws --version
+	assert_success
+	assert_output --partial "libwebsockets"
+	run mkt-ws
+	assert_failure 2
+	assert_output --partial "give --preset NAME, or --url URL"
+	run mkt-ws --preset nosuch --symbols A
+	assert_failure 2
+	assert_output --partial 'unknown preset "nosuch"'
+	run mkt-ws --preset massive
+	assert_failure 2
+	assert_output --partial "needs --symbols"
+	run mkt-ws --preset binance --symbols A --map .
+	assert_failure 2
+	run mkt-ws --url http://x/
+	assert_failure 2
+	assert_output --partial "ws:// or wss://"
+	run mkt-ws --url ws://127.0.0.1:1/ --map '.['
+	assert_failure 2
+	run mkt-ws --preset massive --symbols A --backoff-min 5 --backoff-max 1
+	assert_failure 2
+	run mkt-ws --preset massive --symbols A --bogus
+	assert_failure 2
+}
+
+@test "massive: auth, one subscribe message, trades normalised" {
+	start_venue --venue massive --frames 2 --per 3
+	run --separate-stderr mkt-ws --preset massive --symbols AAPL,TSLA --url "$URL/stocks" -n 6
+	assert_success
+	assert_output - <<'EOF'
+{"type":"trade","symbol":"AAPL","price":100.25,"size":1,"ts":1704931200001,"venue":"massive"}
+{"type":"trade","symbol":"TSLA","price":100.5,"size":2,"ts":1704931200002,"venue":"massive"}
+{"type":"trade","symbol":"AAPL","price":100.75,"size":3,"ts":1704931200003,"venue":"massive"}
+{"type":"trade","symbol":"TSLA","price":101,"size":4,"ts":1704931200004,"venue":"massive"}
+{"type":"trade","symbol":"AAPL","price":101.25,"size":5,"ts":1704931200005,"venue":"massive"}
+{"type":"trade","symbol":"TSLA","price":101.5,"size":6,"ts":1704931200006,"venue":"massive"}
+EOF
+	run sent 1
+	assert_output - <<'EOF'
+{"action":"auth","params":"good-key"}
+{"action":"subscribe","params":"T.AAPL,T.TSLA"}
+EOF
+}
+
+@test "massive: quotes and minute aggregates, --raw keeps the event" {
+	start_venue --venue massive --frames 1 --per 2
+	run --separate-stderr mkt-ws --preset massive --symbols AAPL --channels Q,AM --url "$URL/stocks" -n 2
+	assert_success
+	assert_output - <<'EOF'
+{"type":"quote","symbol":"AAPL","bid":100.25,"bid_size":2,"ask":100.75,"ask_size":3,"ts":1704931200001,"venue":"massive"}
+{"type":"bar","symbol":"AAPL","open":100.5,"high":101,"low":100,"close":100.75,"volume":2,"vwap":100.6,"ts":1704931200000,"end":1704931260000,"venue":"massive"}
+EOF
+	run sent 1
+	assert_line --index 1 '{"action":"subscribe","params":"Q.AAPL,AM.AAPL"}'
+	start_venue --venue massive --frames 1 --per 1
+	run --separate-stderr mkt-ws --preset massive --symbols AAPL --url "$URL/stocks" -n 1 --raw
+	assert_success
+	assert_output '{"type":"trade","symbol":"AAPL","price":100.25,"size":1,"ts":1704931200001,"venue":"massive","raw":{"ev":"T","sym":"AAPL","x":4,"i":"1","z":3,"p":100.25,"s":1,"c":[0,12],"t":1704931200001,"q":1}}'
+}
+
+@test "massive: a refused key stops with status 1 after one attempt" {
+	start_venue --venue massive
+	MASSIVE_API_KEY=wrong-key run mkt-ws --preset massive --symbols AAPL --url "$URL/stocks" --backoff-min 0.05
+	assert_failure 1
+	assert_output --partial "authentication failed: authentication failed"
+	refute_output --partial "wrong-key"
+	[ "$(count_in_log '"open":true')" -eq 1 ]
+	# the key is not printed even with -vv
+	MASSIVE_API_KEY=wrong-key run mkt-ws -vv --preset massive --symbols AAPL --url "$URL/stocks"
+	assert_failure 1
+	refute_output --partial "wrong-key"
+	assert_output --partial "sent the authentication message"
+	MASSIVE_API_KEY= run mkt-ws --preset massive --symbols AAPL --url "$URL/stocks"
+	assert_failure 1
+	assert_output --partial "MASSIVE_API_KEY is not set"
+}
+
+@test "a frame with a hundred events gives a hundred records" {
+	start_venue --venue massive --frames 1 --per 100
+	run mkt-ws --preset massive --symbols AAPL --url "$URL/stocks" -n 100 -v
+	assert_success
+	[ "$(grep -c '^{"type":"trade"' <<<"$output")" -eq 100 ]
+	assert_output --partial "records"
+	# the data frame is one frame: status + auth reply + subscribed + 1 data
+	assert_line "mkt-ws: 4 frames, 100 records, 0 reconnects, 0 malformed, 0 duplicates dropped"
+}
+
+@test "binance: 50 symbols in ONE subscribe message; string prices; combined streams" {
+	start_venue --venue binance --frames 3 --per 1
+	syms=$(seq -f 'S%gUSDT' 1 50 | paste -sd,)
+	run --separate-stderr mkt-ws --preset binance --symbols "$syms" --url "$URL/stream" -n 3
+	assert_success
+	assert_output - <<'EOF'
+{"type":"trade","symbol":"S1USDT","price":100.25,"size":0.01,"ts":1704931200001,"venue":"binance"}
+{"type":"trade","symbol":"S2USDT","price":100.5,"size":0.02,"ts":1704931200002,"venue":"binance"}
+{"type":"trade","symbol":"S3USDT","price":100.75,"size":0.03,"ts":1704931200003,"venue":"binance"}
+EOF
+	run sent 1
+	[ "${#lines[@]}" -eq 1 ]
+	expect='{"method":"SUBSCRIBE","params":['$(seq -f '"s%gusdt@trade"' 1 50 | paste -sd,)'],"id":1}'
+	assert_output "$expect"
+}
+
+@test "binance: klines become bars, only closed ones unless --all-bars" {
+	start_venue --venue binance --frames 4 --per 1
+	run --separate-stderr mkt-ws --preset binance --symbols BTCUSDT --channels kline_1m --url "$URL/stream" -n 2
+	assert_success
+	assert_output - <<'EOF'
+{"type":"bar","symbol":"BTCUSDT","open":100.5,"high":101,"low":100,"close":100.75,"volume":2,"vwap":100.5,"ts":1704931200000,"end":1704931260000,"venue":"binance"}
+{"type":"bar","symbol":"BTCUSDT","open":101,"high":101.5,"low":100.5,"close":101.25,"volume":2,"vwap":101,"ts":1704931200000,"end":1704931260000,"venue":"binance"}
+EOF
+	run sent 1
+	assert_output '{"method":"SUBSCRIBE","params":["btcusdt@kline_1m"],"id":1}'
+	start_venue --venue binance --frames 2 --per 1
+	run --separate-stderr mkt-ws --preset binance --symbols BTCUSDT --channels kline_1m --url "$URL/stream" -n 2 --all-bars
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+@test "coinbase: matches; last_match replayed after a reconnect is dropped by trade id" {
+	start_venue --venue coinbase --frames 2 --per 2 --drop-after 2
+	run --separate-stderr mkt-ws --preset coinbase --symbols BTC-USD --url "$URL" -n 8 --backoff-min 0.05 --backoff-max 0.1
+	assert_success
+	assert_line --index 0 '{"type":"trade","symbol":"BTC-USD","price":100.25,"size":0.01,"ts":1704931200001,"venue":"coinbase"}'
+	assert_equal "${#lines[@]}" 8
+	assert_regex "$stderr" "[1-9] duplicates dropped"
+	# trades 1..8, each once, in order
+	run sh -c "printf '%s\n' \"\$0\" | grep '^{' | sed 's/.*\"size\":\\([0-9.]*\\).*/\\1/' | paste -sd' '" "$output"
+	assert_output "0.01 0.02 0.03 0.04 0.05 0.06 0.07 0.08"
+	run sent 1
+	assert_output '{"type":"subscribe","product_ids":["BTC-USD"],"channels":["matches","heartbeat"]}'
+	run sent 2
+	assert_output '{"type":"subscribe","product_ids":["BTC-USD"],"channels":["matches","heartbeat"]}'
+}
+
+@test "coinbase: --dedup 0 keeps the replayed last_match" {
+	start_venue --venue coinbase --frames 1 --per 2 --drop-after 1
+	run --separate-stderr mkt-ws --preset coinbase --symbols BTC-USD --url "$URL" -n 4 --dedup 0 --backoff-min 0.05 --backoff-max 0.1
+	assert_success
+	run sh -c "printf '%s\n' \"\$0\" | grep '^{' | sed 's/.*\"size\":\\([0-9.]*\\).*/\\1/' | paste -sd' '" "$output"
+	assert_output "0.01 0.02 0.02 0.03"
+}
+
+@test "finnhub: token in the query, one subscribe per symbol; a bad token stops" {
+	start_venue --venue finnhub --frames 1 --per 2
+	run --separate-stderr mkt-ws --preset finnhub --symbols AAPL,MSFT --url "$URL" -n 2
+	assert_success
+	assert_output - <<'EOF'
+{"type":"trade","symbol":"AAPL","price":100.25,"size":1,"ts":1704931200001,"venue":"finnhub"}
+{"type":"trade","symbol":"MSFT","price":100.5,"size":2,"ts":1704931200002,"venue":"finnhub"}
+EOF
+	run sent 1
+	assert_output - <<'EOF'
+{"type":"subscribe","symbol":"AAPL"}
+{"type":"subscribe","symbol":"MSFT"}
+EOF
+	FINNHUB_API_KEY=bad-token run mkt-ws --preset finnhub --symbols AAPL --url "$URL" -v
+	assert_failure 1
+	assert_output --partial "HTTP 401"
+	assert_output --partial "the key was refused"
+	refute_output --partial "bad-token"
+	[ "$(count_in_log '"unauthorized"')" -eq 1 ]
+}
+
+@test "alpaca: auth with key and secret, nanosecond times; a bad secret stops" {
+	start_venue --venue alpaca --frames 1 --per 2
+	run --separate-stderr mkt-ws --preset alpaca --symbols AAPL,TSLA --url "$URL/v2/iex" -n 2
+	assert_success
+	assert_output - <<'EOF'
+{"type":"trade","symbol":"AAPL","price":100.25,"size":1,"ts":1704931200001,"venue":"alpaca"}
+{"type":"trade","symbol":"TSLA","price":100.5,"size":2,"ts":1704931200002,"venue":"alpaca"}
+EOF
+	run sent 1
+	assert_output - <<'EOF'
+{"action":"auth","key":"good-key","secret":"good-secret"}
+{"action":"subscribe","trades":["AAPL","TSLA"]}
+EOF
+	ALPACA_API_SECRET_KEY=nope run mkt-ws --preset alpaca --symbols AAPL --url "$URL/v2/iex"
+	assert_failure 1
+	assert_output --partial "authentication failed: auth failed"
+	refute_output --partial "nope"
+	[ "$(count_in_log '"open":true')" -eq 2 ]
+}
+
+@test "kraken: v2 subscribe, trades, heartbeats keep a quiet feed alive" {
+	start_venue --venue kraken --frames 2 --per 1
+	run mkt-ws --preset kraken --symbols BTC/USD --url "$URL/v2" -d 2.5s --stall 1.5
+	assert_success
+	assert_output --partial '{"type":"trade","symbol":"BTC/USD","price":100.25,"size":0.01,"ts":1704931200001,"venue":"kraken"}'
+	assert_output --partial '{"type":"trade","symbol":"BTC/USD","price":100.5,"size":0.02,"ts":1704931200002,"venue":"kraken"}'
+	assert_output --partial "0 reconnects"
+	run sent 1
+	assert_output '{"method":"subscribe","params":{"channel":"trade","symbol":["BTC/USD"]}}'
+}
+
+@test "reconnect and resubscribe after the server is killed" {
+	start_venue --venue massive --frames 2 --per 1 --interval 20
+	local port=$PORT
+	mkt-ws --preset massive --symbols AAPL --url "$URL/stocks" -n 4 \
+	    --backoff-min 0.1 --backoff-max 0.3 >"$T/out" 2>"$T/err" &
+	local m=$!
+	PIDS+=("$m")
+	for i in $(seq 100); do [ "$(wc -l <"$T/out")" -ge 2 ] && break; sleep 0.05; done
+	kill "$VPID"
+	wait "$VPID" || true
+	sleep 0.5
+	start_venue --venue massive --port "$port" --frames 2 --per 1
+	wait_pid "$m" 10
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(wc -l <"$T/out")" -eq 4 ]
+	grep -q "reconnecting in" "$T/err"
+	grep -q "1 reconnects\|[2-9] reconnects" "$T/err"
+	# the new server saw auth and the subscription again
+	run sent 1
+	assert_line --index 1 '{"action":"subscribe","params":"T.AAPL"}'
+}
+
+@test "a feed that goes silent with the socket open is dropped after --stall" {
+	start_venue --venue massive --frames 3 --per 1 --silent-after 1
+	run mkt-ws --preset massive --symbols AAPL --url "$URL/stocks" -n 2 --stall 0.7 --backoff-min 0.05 --backoff-max 0.1
+	assert_success
+	assert_output --partial "no frame for 0.7s; dropping the connection"
+	[ "$(grep -c '^{"type":"trade"' <<<"$output")" -eq 2 ]
+	run sent 2
+	assert_line --index 1 '{"action":"subscribe","params":"T.AAPL"}'
+}
+
+@test "HTTP 429 on the upgrade backs off to --backoff-max" {
+	start_venue --venue massive --busy 2 --frames 1
+	local t0=$(date +%s%N)
+	run mkt-ws --preset massive --symbols AAPL --url "$URL/stocks" -n 1 --backoff-min 0.01 --backoff-max 0.8
+	local ms=$((($(date +%s%N) - t0) / 1000000))
+	assert_success
+	assert_output --partial "(HTTP 429)"
+	[ "$(count_in_log '"busy"')" -eq 2 ]
+	# two waits of at least half of --backoff-max each (ordinary failures
+	# would wait 0.01 s and 0.02 s)
+	[ "$ms" -ge 800 ]
+}
+
+@test "massive max_connections and alpaca 406 back off and then go on" {
+	start_venue --venue massive --busy-msg 1 --frames 1
+	run mkt-ws --preset massive --symbols AAPL --url "$URL/stocks" -n 1 --backoff-min 0.01 --backoff-max 0.4
+	assert_success
+	assert_output --partial "the venue is busy: Maximum number of websocket connections exceeded"
+	[ "$(count_in_log '"open":true')" -eq 2 ]
+	start_venue --venue alpaca --busy-msg 1 --frames 1
+	run mkt-ws --preset alpaca --symbols AAPL --url "$URL/v2/iex" -n 1 --backoff-min 0.01 --backoff-max 0.4
+	assert_success
+	assert_output --partial "the venue is busy: connection limit exceeded"
+}
+
+@test "server pings are answered with pongs" {
+	start_venue --venue binance --frames 1 --ping 100
+	run mkt-ws --preset binance --symbols BTCUSDT --url "$URL/stream" -d 1s
+	assert_success
+	[ "$(count_in_log '"pong":true')" -ge 5 ]
+}
+
+@test "a slow reader does not stop the pongs" {
+	# 3000 events (~300 kB) fill the pipe; the reader sleeps 2 s first
+	start_venue --venue massive --frames 30 --per 100 --interval 1 --ping 100
+	run bash -c "mkt-ws --preset massive --symbols AAPL --url '$URL/stocks' -d 3s | { sleep 2; wc -l; }"
+	assert_success
+	assert_line 3000
+	run node -e '
+	const fs = require("fs");
+	const l = fs.readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean).map(JSON.parse);
+	console.log(l.filter((o) => o.pong).length);' "$T/venue.log"
+	[ "$output" -ge 15 ]
+}
+
+@test "malformed frames are counted and reported; --strict stops at the first" {
+	start_venue --venue massive --malformed --frames 1 --per 2
+	run mkt-ws --preset massive --symbols AAPL --url "$URL/stocks" -d 1s
+	assert_failure 1
+	assert_output --partial "mkt-ws: frame:4: not JSON: column 11"
+	assert_output --partial "mkt-ws: frame:5: not JSON: column 9: invalid UTF-8"
+	assert_output --partial 'mkt-ws: frame:6: trade without a numeric "p", "s" or "t"'
+	assert_output --partial "3 malformed"
+	[ "$(grep -c '^{"type":"trade"' <<<"$output")" -eq 2 ]
+	run mkt-ws --preset massive --symbols AAPL --url "$URL/stocks" -d 2s --strict
+	assert_failure 1
+	assert_output --partial "stopping at the first malformed frame"
+	refute_output --partial '{"type":"trade"'
+	# a message longer than --max-frame is skipped whole
+	start_venue --venue massive --frames 2 --per 100
+	run mkt-ws --preset massive --symbols AAPL --url "$URL/stocks" -d 1s --max-frame 4096
+	assert_failure 1
+	assert_output --partial "message longer than 4096 bytes skipped"
+	refute_output --partial '{"type":"trade"'
+}
+
+@test "wss with a self-signed certificate: --cacert accepted, rejected without it" {
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+	    -addext subjectAltName=IP:127.0.0.1 -keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null
+	start_venue --venue massive --tls "$T/cert.pem" "$T/key.pem" --frames 100 --per 1
+	local wss="wss://127.0.0.1:$PORT/stocks"
+	run mkt-ws --preset massive --symbols AAPL --url "$wss" -n 2 --cacert "$T/cert.pem"
+	assert_success
+	[ "$(grep -c '^{"type":"trade"' <<<"$output")" -eq 2 ]
+	run mkt-ws --preset massive --symbols AAPL --url "$wss" -d 1s --backoff-min 0.2
+	assert_success
+	refute_output --partial '{"type":"trade"'
+	assert_output --partial "connection failed"
+	run mkt-ws --preset massive --symbols AAPL --url "$wss" -n 1 --insecure
+	assert_success
+	[ "$(grep -c '^{"type":"trade"' <<<"$output")" -eq 1 ]
+	run mkt-ws --preset massive --symbols AAPL --url "$wss" --cacert "$T/none.pem"
+	assert_failure 1
+}
+
+@test "generic: --send on connect and a jq --map" {
+	start_venue --venue massive --frames 1 --per 2
+	run --separate-stderr mkt-ws --url "$URL/stocks" --send '{"action":"auth","params":"good-key"}' \
+	    --send '{"action":"subscribe","params":"T.AAPL"}' \
+	    --map '.[] | select(.ev == "T") | {sym, p}' -n 2
+	assert_success
+	assert_output - <<'EOF'
+{"sym":"AAPL","p":100.25}
+{"sym":"AAPL","p":100.5}
+EOF
+	start_venue --venue massive --frames 1 --per 1
+	run --separate-stderr mkt-ws --url "$URL/stocks" -n 1
+	assert_success
+	assert_output '{"ev":"status","status":"connected","message":"Connected Successfully"}'
+	run mkt-ws --url "$URL/stocks" --map 'error("boom")' -d 0.5s
+	assert_failure 1
+	assert_output --partial "mkt-ws: frame:1: jq: error: boom"
+}
+
+@test "SIGTERM mid-stream: clean close, flushed output, status 0" {
+	start_venue --venue massive --frames 10000 --per 5 --interval 5
+	mkt-ws --preset massive --symbols AAPL --url "$URL/stocks" >"$T/out" 2>"$T/err" &
+	local m=$!
+	PIDS+=("$m")
+	for i in $(seq 100); do [ -s "$T/out" ] && break; sleep 0.05; done
+	sleep 0.3
+	kill -TERM "$m"
+	wait_pid "$m" 5
+	[ "$WAIT_STATUS" -eq 0 ]
+	[ "$(wc -l <"$T/out")" -gt 5 ]
+	# every line is a whole record
+	run sh -c "grep -vc '^{\"type\":\"trade\".*\"venue\":\"massive\"}\$' '$T/out'"
+	assert_output 0
+	grep -q '"closed":true' "$T/venue.log"
+}
+
+@test "/dev/full is an error, a closed pipe a quiet end" {
+	start_venue --venue massive --frames 100 --per 10 --interval 5
+	run bash -c "mkt-ws --preset massive --symbols AAPL --url '$URL/stocks' -n 50 -u >/dev/full"
+	assert_failure 1
+	assert_output --partial "stdout: No space left on device"
+	run bash -c "mkt-ws --preset massive --symbols AAPL --url '$URL/stocks' -d 5s 2>'$T/err' | head -n1; echo \${PIPESTATUS[0]}"
+	assert_success
+	assert_line --index 0 --partial '{"type":"trade"'
+	assert_line --index 1 0
+	run cat "$T/err"
+	refute_output --partial "Broken pipe"
+}
+
+@test "man page is lint-clean and its examples run" {
+	man_lint mkt-ws.1
+	start_venue --venue massive --frames 100000 --per 5 --interval 2
+	export MKT_WS_TEST_URL=$URL
+	run_man_examples mkt-ws.1
+}

@@ -1,0 +1,271 @@
+#!/usr/bin/env node
+// SPDX-License-Identifier: MIT
+// venue.js -- a loopback WebSocket server that speaks one venue's
+// documented messages, for mkt-ws's tests and benchmark.
+//
+//   node tests/ws/venue.js --venue massive [--port 0] [--portfile F]
+//       [--log F] [--frames N] [--per N] [--interval MS] [--key K]
+//       [--secret S] [--silent-after N] [--drop-after N] [--busy N]
+//       [--busy-msg N] [--malformed] [--ping MS] [--tls CERT KEY]
+//       [--flood N]
+//
+// It listens on 127.0.0.1 only, writes its port to --portfile, and logs
+// every message a client sends (and every pong) as one JSON line to
+// --log: {"conn":1,"msg":"..."}, {"conn":1,"pong":true},
+// {"conn":2,"open":true,"path":"/stocks"}.
+//
+// After a client has authenticated (where the venue wants it) and
+// subscribed, the server sends --frames frames of --per events each,
+// --interval ms apart, cycling over the subscribed symbols. Event k
+// (counted over the server's life, from 1) has price 100 + (k % 8) / 4,
+// size k, time 1704931200000 + k ms and trade id k.
+//   --silent-after N  after N data frames of a connection, send nothing
+//                     more (the socket stays open; pings still answered)
+//   --drop-after N    after N data frames, terminate the connection
+//   --busy N          refuse the first N upgrades with HTTP 429
+//   --busy-msg N      massive/alpaca: answer the first N auths with the
+//                     venue's too-many-connections message, then close
+//   --malformed       send three bad frames before the data
+//   --ping MS         ping every MS ms (logs the pongs)
+//   --flood N         after subscribing, send N events as fast as the
+//                     socket takes them, --per a frame, then close
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const http = require('http');
+const https = require('https');
+const { WebSocketServer } = require(path.join(__dirname, '../../node_modules/ws'));
+
+const a = { venue: 'massive', port: 0, frames: 1, per: 1, interval: 10,
+	key: 'good-key', secret: 'good-secret', silentAfter: -1, dropAfter: -1,
+	busy: 0, busyMsg: 0, malformed: false, ping: 0, tls: null, flood: 0,
+	portfile: null, log: null };
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+	const o = argv[i], v = () => argv[++i];
+	switch (o) {
+	case '--venue': a.venue = v(); break;
+	case '--port': a.port = +v(); break;
+	case '--portfile': a.portfile = v(); break;
+	case '--log': a.log = v(); break;
+	case '--frames': a.frames = +v(); break;
+	case '--per': a.per = +v(); break;
+	case '--interval': a.interval = +v(); break;
+	case '--key': a.key = v(); break;
+	case '--secret': a.secret = v(); break;
+	case '--silent-after': a.silentAfter = +v(); break;
+	case '--drop-after': a.dropAfter = +v(); break;
+	case '--busy': a.busy = +v(); break;
+	case '--busy-msg': a.busyMsg = +v(); break;
+	case '--malformed': a.malformed = true; break;
+	case '--ping': a.ping = +v(); break;
+	case '--tls': a.tls = [v(), v()]; break;
+	case '--flood': a.flood = +v(); break;
+	default: console.error('venue.js: unknown option ' + o); process.exit(2);
+	}
+}
+
+const logfd = a.log ? fs.openSync(a.log, 'a') : null;
+function log(o) { if (logfd !== null) fs.writeSync(logfd, JSON.stringify(o) + '\n'); }
+
+let k = 0, conns = 0, upgrades = 0, busyMsgs = 0, lastTrade = null;
+const T0 = 1704931200000;
+const iso = (ms) => new Date(ms).toISOString();                 // .mmmZ
+const isoNs = (ms) => iso(ms).replace('Z', '456789Z').replace(/\.(\d{3})456789Z$/, '.$1456789Z');
+
+// One event of venue v for symbol sym, in the venue's own shape.
+function event(v, sym, chan) {
+	k++;
+	const p = 100 + (k % 8) / 4, s = k, t = T0 + k;
+	switch (v) {
+	case 'massive':
+		if (chan === 'Q')
+			return { ev: 'Q', sym, bx: 4, bp: p, bs: 2, ax: 7, ap: p + 0.5, as: 3, c: 0, i: [604], t, q: k, z: 3 };
+		if (chan === 'AM')
+			return { ev: 'AM', sym, v: s, av: s * 10, op: p, vw: p + 0.1, o: p, c: p + 0.25, h: p + 0.5, l: p - 0.5, a: p, z: 10, s: T0, e: T0 + 60000 };
+		if (chan === 'XT')
+			return { ev: 'XT', pair: sym, p, t, s: s / 100, c: [2], i: String(k), x: 1, r: t + 5 };
+		return { ev: 'T', sym, x: 4, i: String(k), z: 3, p, s, c: [0, 12], t, q: k };
+	case 'binance':
+		if (chan.startsWith('kline'))
+			return { e: 'kline', E: t, s: sym.toUpperCase(), k: { t: T0, T: T0 + 59999, s: sym.toUpperCase(), i: '1m', f: 1, L: 2, o: p.toFixed(2), c: (p + 0.25).toFixed(2), h: (p + 0.5).toFixed(2), l: (p - 0.5).toFixed(2), v: '2.00', n: 2, x: k % 2 === 0, q: (2 * p).toFixed(2), V: '1', Q: '1', B: '0' } };
+		return { e: 'trade', E: t + 1, s: sym.toUpperCase(), t: k, p: p.toFixed(8), q: (s / 100).toFixed(8), T: t, m: true, M: true };
+	case 'coinbase':
+		return { type: 'match', trade_id: k, sequence: 1000 + k, maker_order_id: 'm', taker_order_id: 't', time: iso(t).replace('Z', '123Z'), product_id: sym, size: (s / 100).toFixed(8), price: p.toFixed(2), side: 'sell' };
+	case 'finnhub':
+		return { s: sym, p, t, v: s, c: ['1'] };
+	case 'alpaca':
+		return { T: 't', i: k, S: sym, x: 'V', p, s, t: isoNs(t), c: ['@'], z: 'C' };
+	case 'kraken':
+		return { symbol: sym, side: 'buy', price: p, qty: s / 100, ord_type: 'market', trade_id: k, timestamp: iso(t).replace('Z', '123Z') };
+	}
+}
+
+// A frame of n events, as the venue batches them.
+function frame(v, subs, n) {
+	const evs = [];
+	for (let i = 0; i < n; i++) {
+		const [sym, chan] = subs[(k) % subs.length];
+		evs.push(event(v, sym, chan));
+	}
+	switch (v) {
+	case 'massive': case 'alpaca': return JSON.stringify(evs);
+	case 'binance':
+		if (evs.length === 1) {
+			const e = evs[0];
+			return JSON.stringify({ stream: e.s.toLowerCase() + '@' + (e.e === 'kline' ? 'kline_1m' : 'trade'), data: e });
+		}
+		return JSON.stringify(evs);
+	case 'coinbase':
+		lastTrade = evs[evs.length - 1];
+		return evs.map((e) => JSON.stringify(e)); // one message each
+	case 'finnhub': return JSON.stringify({ type: 'trade', data: evs });
+	case 'kraken': return JSON.stringify({ channel: 'trade', type: 'update', data: evs });
+	}
+}
+
+const httpServer = a.tls
+	? https.createServer({ cert: fs.readFileSync(a.tls[0]), key: fs.readFileSync(a.tls[1]) })
+	: http.createServer();
+const wss = new WebSocketServer({
+	server: httpServer,
+	verifyClient: (info, cb) => {
+		upgrades++;
+		if (upgrades <= a.busy) { log({ busy: upgrades }); return cb(false, 429, 'Too Many Requests'); }
+		if (a.venue === 'finnhub') {
+			const u = new URL(info.req.url, 'http://x');
+			if (u.searchParams.get('token') !== a.key) { log({ unauthorized: true }); return cb(false, 401, 'Unauthorized'); }
+		}
+		cb(true);
+	},
+});
+
+wss.on('connection', (ws, req) => {
+	const id = ++conns;
+	let sent = 0, silent = false, timer = null, pinger = null;
+	log({ conn: id, open: true, path: req.url.replace(/token=[^&]*/, 'token=***') });
+	const send = (m) => { if (!silent && ws.readyState === 1) ws.send(m); };
+	ws.on('pong', () => log({ conn: id, pong: true }));
+	ws.on('close', () => { clearInterval(timer); clearInterval(pinger); log({ conn: id, closed: true }); });
+	if (a.ping) pinger = setInterval(() => { if (ws.readyState === 1) ws.ping('hb'); }, a.ping);
+
+	function start(subs) {
+		if (a.malformed) {
+			ws.send('{"ev":"T",');             // not JSON
+			ws.send(Buffer.from([0x5b, 0x7b, 0x22, 0x65, 0x76, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d, 0x5d]), { binary: false }); // bad UTF-8
+			ws.send(a.venue === 'massive' ? '[{"ev":"T","sym":"AAPL","p":"x","s":1,"t":1}]' : '[1]');
+		}
+		if (a.flood) return flood(subs);
+		const tickf = () => {
+			if (sent >= a.frames || silent) { clearInterval(timer); return; }
+			const f = frame(a.venue, subs, a.per);
+			for (const m of Array.isArray(f) ? f : [f]) send(m);
+			sent++;
+			if (sent === a.silentAfter) silent = true;
+			if (sent === a.dropAfter) { clearInterval(timer); ws.terminate(); }
+		};
+		timer = setInterval(tickf, a.interval);
+	}
+	function flood(subs) {
+		let left = a.flood;
+		const pump = () => {
+			while (left > 0) {
+				const n = Math.min(a.per, left);
+				left -= n;
+				ws.send(frame(a.venue, subs, n));
+				if (ws.bufferedAmount > 4 << 20) return setImmediate(pump);
+			}
+			const done = () => ws.bufferedAmount ? setTimeout(done, 5) : ws.close(1000);
+			done();
+		};
+		pump();
+	}
+
+	const syms = (list, chan) => list.map((s) => [s, chan]);
+	if (a.venue === 'massive')
+		ws.send(JSON.stringify([{ ev: 'status', status: 'connected', message: 'Connected Successfully' }]));
+	if (a.venue === 'alpaca')
+		ws.send(JSON.stringify([{ T: 'success', msg: 'connected' }]));
+	if (a.venue === 'kraken')
+		ws.send(JSON.stringify({ channel: 'status', type: 'update', data: [{ api_version: 'v2', connection_id: id, system: 'online', version: '2.0.0' }] }));
+	let authed = a.venue !== 'massive' && a.venue !== 'alpaca';
+
+	ws.on('message', (data) => {
+		const text = data.toString();
+		log({ conn: id, msg: text });
+		let m;
+		try { m = JSON.parse(text); } catch (e) { return; }
+		switch (a.venue) {
+		case 'massive':
+			if (m.action === 'auth') {
+				if (busyMsgs < a.busyMsg) {
+					busyMsgs++;
+					ws.send(JSON.stringify([{ ev: 'status', status: 'max_connections', message: 'Maximum number of websocket connections exceeded. You have reached the connection limit for your account.' }]));
+					return ws.close(1008);
+				}
+				authed = m.params === a.key;
+				ws.send(JSON.stringify([{ ev: 'status', status: authed ? 'auth_success' : 'auth_failed', message: authed ? 'authenticated' : 'authentication failed' }]));
+				if (!authed) ws.close(1008);
+			} else if (m.action === 'subscribe' && authed) {
+				const subs = m.params.split(',').map((p) => { const i = p.indexOf('.'); return [p.slice(i + 1), p.slice(0, i)]; });
+				ws.send(JSON.stringify(subs.map(([s, c]) => ({ ev: 'status', status: 'success', message: 'subscribed to: ' + c + '.' + s }))));
+				start(subs);
+			}
+			break;
+		case 'binance':
+			if (m.method === 'SUBSCRIBE') {
+				ws.send(JSON.stringify({ result: null, id: m.id }));
+				start(m.params.map((p) => { const [s, c] = p.split('@'); return [s, c]; }));
+			}
+			break;
+		case 'coinbase':
+			if (m.type === 'subscribe') {
+				ws.send(JSON.stringify({ type: 'subscriptions', channels: m.channels.map((c) => ({ name: c, product_ids: m.product_ids })) }));
+				if (lastTrade) ws.send(JSON.stringify(Object.assign({}, lastTrade, { type: 'last_match' })));
+				start(syms(m.product_ids, 'matches'));
+			}
+			break;
+		case 'finnhub':
+			if (m.type === 'subscribe') {
+				if (!timer) setTimeout(() => start(syms(subsFinnhub, 'trade')), 50);
+				subsFinnhub.push(m.symbol);
+			}
+			break;
+		case 'alpaca':
+			if (m.action === 'auth') {
+				if (busyMsgs < a.busyMsg) {
+					busyMsgs++;
+					ws.send(JSON.stringify([{ T: 'error', code: 406, msg: 'connection limit exceeded' }]));
+					return ws.close(1008);
+				}
+				authed = m.key === a.key && m.secret === a.secret;
+				ws.send(JSON.stringify(authed ? [{ T: 'success', msg: 'authenticated' }] : [{ T: 'error', code: 402, msg: 'auth failed' }]));
+				if (!authed) ws.close(1008);
+			} else if (m.action === 'subscribe' && authed) {
+				ws.send(JSON.stringify([{ T: 'subscription', trades: m.trades || [], quotes: m.quotes || [], bars: m.bars || [] }]));
+				start(syms(m.trades || [], 't'));
+			}
+			break;
+		case 'kraken':
+			if (m.method === 'subscribe') {
+				for (const s of m.params.symbol)
+					ws.send(JSON.stringify({ method: 'subscribe', result: { channel: m.params.channel, symbol: s, snapshot: false }, success: true, time_in: iso(T0), time_out: iso(T0) }));
+				start(syms(m.params.symbol, 'trade'));
+				setInterval(() => send('{"channel":"heartbeat"}'), 1000).unref();
+			}
+			break;
+		}
+	});
+	const subsFinnhub = [];
+});
+
+httpServer.listen(a.port, '127.0.0.1', () => {
+	const port = httpServer.address().port;
+	if (a.portfile) {
+		fs.writeFileSync(a.portfile + '.tmp', String(port) + '\n');
+		fs.renameSync(a.portfile + '.tmp', a.portfile);
+	} else {
+		console.log(port);
+	}
+});
+process.on('SIGTERM', () => process.exit(0));
