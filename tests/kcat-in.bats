@@ -71,6 +71,16 @@ teardown() { kmock_stop; }
 	assert_output $'{"symbol":"A","i":1}\n{"symbol":"B","i":3}'
 }
 
+@test "kcat-in: an over-long line is skipped whole and reported" {
+	kmock_start --topic t:1
+	{ echo '{"i":1}'; printf '{"pad":"%s"}\n' "$(head -c 1100000 /dev/zero | tr '\0' x)"; echo '{"i":3}'; } >in
+	run kcat-in -t t <in
+	assert_failure 1
+	assert_output --partial 'kcat-in: stdin:2: line too long'
+	run kcat -b "$KAFKA_BROKERS" -C -t t -e -q
+	assert_output $'{"i":1}\n{"i":3}'
+}
+
 @test "kcat-in: --strict stops at the first bad line, --raw sends anything" {
 	kmock_start --topic s:1 --topic r:1
 	printf '%s\n' '{"i":1}' 'oops' '{"i":3}' >in

@@ -468,6 +468,7 @@ int main(int argc, char **argv)
 		}
 		if (r == MKT_READ_LONG) {
 			mkt_rec_warn(input_name, rd.lineno, "line too long, skipped");
+			not_sent++;
 			if (s.strict)
 				break;
 			continue;
