@@ -548,6 +548,49 @@ static void pane_merge(union slot *c, const union slot *q)
 
 /* ---- output ---- */
 
+/* Append d as JSON: the same text as mkt_json_num(), faster for the common
+ * case of a value with at most 8 decimals and 15 significant digits
+ * (prices, volumes). The decimal r / 10^k is taken when dividing the
+ * integer r by 10^k gives d back: both are the correctly rounded value of
+ * the same rational, so the text reads back as d, and the least such k is
+ * the shortest text. Anything else goes to mkt_json_num(). */
+static void num_out(struct mkt_buf *b, double d)
+{
+	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8 };
+	double a = fabs(d), r;
+	char txt[32], *q = txt + sizeof(txt);
+	uint64_t v;
+	int k, i;
+
+	if (!(a >= 1e-4 && a < 1e15)) {
+		mkt_json_num(b, d);
+		return;
+	}
+	for (k = 0; k <= 8; k++) {
+		r = nearbyint(a * p10[k]);
+		if (r >= 1e15)
+			break;
+		if (r / p10[k] != a)
+			continue;
+		v = (uint64_t)r;
+		for (i = 0; i < k; i++) {
+			*--q = (char)('0' + v % 10);
+			v /= 10;
+		}
+		if (k > 0)
+			*--q = '.';
+		do {
+			*--q = (char)('0' + v % 10);
+			v /= 10;
+		} while (v > 0);
+		if (d < 0)
+			*--q = '-';
+		mkt_buf_add(b, q, (size_t)(txt + sizeof(txt) - q));
+		return;
+	}
+	mkt_json_num(b, d);
+}
+
 static void put_time(struct mkt_buf *b, const char *name, int64_t t)
 {
 	mkt_json_key(b, name);
@@ -613,23 +656,23 @@ static void emit_row(struct kstate *k, int64_t e)
 		case AGG_SUM:
 		case AGG_MIN:
 		case AGG_MAX:
-			mkt_json_num(b, s[0].d);
+			num_out(b, s[0].d);
 			break;
 		case AGG_AVG:
-			mkt_json_num(b, s[0].d / (double)n);
+			num_out(b, s[0].d / (double)n);
 			break;
 		case AGG_FIRST:
 		case AGG_LAST:
-			mkt_json_num(b, s[1].d);
+			num_out(b, s[1].d);
 			break;
 		case AGG_VWAP:
-			mkt_json_num(b, s[1].d != 0 ? s[0].d / s[1].d : NAN);
+			num_out(b, s[1].d != 0 ? s[0].d / s[1].d : NAN);
 			break;
 		case AGG_STDDEV_SAMP:
-			mkt_json_num(b, n > 1 ? sqrt(s[1].d / (double)(n - 1)) : NAN);
+			num_out(b, n > 1 ? sqrt(s[1].d / (double)(n - 1)) : NAN);
 			break;
 		case AGG_STDDEV_POP:
-			mkt_json_num(b, sqrt(s[1].d / (double)n));
+			num_out(b, sqrt(s[1].d / (double)n));
 			break;
 		}
 	}
