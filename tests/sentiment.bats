@@ -197,6 +197,12 @@ accuracy() {
 	assert_output '["Maria Lopez","Northbridge Semiconductor Inc","Bank of America","Alphabet Inc","Federal Reserve","Nokia Corp"]'
 }
 
+@test "symbols and entities: no ticker in a run of capitals, no name across lines or dashes" {
+	run bash -c "printf '%s\n' '{\"body\":\"SAN FRANCISCO (Reuters) - Banco Santander and SAN rose.\\nKey Points\\nBank stocks rallied. NEW YORK - Gold rose. Spanish, Italian and French banks. Procter & Gamble gained.\"}' | sentiment | jq -c '[.symbols, .entities]'"
+	assert_success
+	assert_output '[["SAN","PG"],["Banco Santander","Key Points","Procter & Gamble"]]'
+}
+
 # ---- records
 
 @test "records: title and body are scored, fields are added after the rest" {

@@ -199,7 +199,7 @@ static const struct wclass wclasses[] = {
 	{ WC_EXCHANGE, "nasdaq nyse amex nysearca nysemkt lse lon tsx tsxv "
 	    "asx xetra etr fra epa ams bit bme six swx hkex hkg tyo tse otc "
 	    "otcmkts bats cboe binance coinbase kraken sgx krx nse bse" },
-	{ WC_CONNECT, "of and &" },
+	{ WC_CONNECT, "of &" },
 };
 
 /* Everything known about a word, found by one lookup in words: its
@@ -1193,7 +1193,13 @@ static int bare_ticker(const struct toks *ts, const struct tok *t, int *sym)
 {
 	void **slot;
 
+	size_t i = (size_t)(t - ts->t);
+
 	if (!(t->flags & TF_ALLCAPS) || t->llen < 3 || t->llen > 5)
+		return 0;
+	/* not inside a run of capitals: a headline, "SAN FRANCISCO" */
+	if ((i > 0 && ts->t[i - 1].kind == T_WORD && (ts->t[i - 1].flags & TF_ALLCAPS)) ||
+	    (i + 1 < ts->n && ts->t[i + 1].kind == T_WORD && (ts->t[i + 1].flags & TF_ALLCAPS)))
 		return 0;
 	if (tclass(ts, t) & (WC_NOTTICKER | WC_NOTNAME | WC_CONNECT))
 		return 0;
@@ -1255,19 +1261,26 @@ static void find_symbols(const char *text, size_t textlen, const struct toks *ts
 			for (k = t->name; k >= 0; k = names[k].next) {
 				const struct symname *nm = &names[k];
 				size_t j;
-				if (i + nm->n > ts->n || nm->n <= best)
+				if (i + nm->n > ts->n)
 					continue;
 				if (!nm->anycase && !(t->flags & TF_CAP))
 					continue;
-				for (j = 1; j < nm->n; j++) {
-					const struct tok *u = &ts->t[i + j];
+				size_t q = i + 1;
+				for (j = 1; j < nm->n; j++, q++) {
+					const struct tok *u;
+					/* "Procter & Gamble": marks between words are skipped */
+					while (q < ts->n && ts->t[q].kind == T_OTHER)
+						q++;
+					if (q >= ts->n)
+						break;
+					u = &ts->t[q];
 					if ((u->kind != T_WORD && u->kind != T_NUM) ||
 					    strlen(nm->w[j]) != u->llen ||
 					    memcmp(nm->w[j], lw(ts, u), u->llen))
 						break;
 				}
-				if (j == nm->n) {
-					best = nm->n;
+				if (j == nm->n && q - i > best) {
+					best = q - i;
 					bsym = nm->sym;
 				}
 			}
@@ -1291,6 +1304,15 @@ static int sentence_start(const struct toks *ts, size_t i)
 		k--;
 	return k == 0 || ts->t[k - 1].kind == T_END || ts->t[k - 1].kind == T_EXCL ||
 	    ts->t[k - 1].kind == T_COLON;
+}
+
+/* Whether text[a, b) holds only spaces and tabs. */
+static int spaces_only(const char *text, size_t a, size_t b)
+{
+	for (; a < b; a++)
+		if (text[a] != ' ' && text[a] != '\t')
+			return 0;
+	return 1;
 }
 
 static int capword(const struct toks *ts, const struct tok *t)
@@ -1320,6 +1342,10 @@ static void find_entities(const char *text, const struct toks *ts)
 		b = i;
 		while (b < ts->n) {
 			const struct tok *u = &ts->t[b];
+			/* a name is on one line, its words apart by spaces only */
+			if (b > a && !spaces_only(text, ts->t[b - 1].off + ts->t[b - 1].len, u->off) &&
+			    !(u->kind == T_OTHER && text[u->off] == '&'))
+				break;
 			if (capword(ts, u) && b - a < 12) {
 				b++;
 				continue;
