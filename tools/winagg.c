@@ -591,9 +591,41 @@ static void num_out(struct mkt_buf *b, double d)
 	mkt_json_num(b, d);
 }
 
-static void put_time(struct mkt_buf *b, const char *name, int64_t t)
+/* Each output field's name as JSON with a ',' before it, built once:
+ * field i is prefix.p[poff[i], poff[i+1]); keys, window_start,
+ * window_end, then the aggregates. */
+static struct mkt_buf prefix = MKT_BUF_INIT;
+static size_t poff[MAX_KEYS + 2 + MAX_AGGS + 1];
+
+static void prefix_build(void)
 {
-	mkt_json_key(b, name);
+	size_t i, n = 0;
+
+	for (i = 0; i < opt.nkeys + 2 + naggs; i++) {
+		const char *name = i < opt.nkeys ? opt.keys[i] :
+		    i == opt.nkeys ? "window_start" :
+		    i == opt.nkeys + 1 ? "window_end" : aggs[i - opt.nkeys - 2].name;
+		poff[n++] = prefix.len;
+		mkt_buf_addc(&prefix, ',');
+		mkt_json_str(&prefix, name, strlen(name));
+		mkt_buf_addc(&prefix, ':');
+	}
+	poff[n] = prefix.len;
+	if (prefix.oom)
+		errx(1, "out of memory");
+}
+
+/* Field i's name, after '{' for the first field of a row. */
+static inline void put_name(struct mkt_buf *b, size_t i)
+{
+	size_t skip = b->len > 0 && b->p[b->len - 1] == '{';
+
+	mkt_buf_add(b, prefix.p + poff[i] + skip, poff[i + 1] - poff[i] - skip);
+}
+
+static void put_time(struct mkt_buf *b, size_t field, int64_t t)
+{
+	put_name(b, field);
 	if (out_rfc3339) {
 		mkt_buf_addc(b, '"');
 		mkt_rfc3339_format(b, t, opt.unit);
@@ -639,16 +671,16 @@ static void emit_row(struct kstate *k, int64_t e)
 	n = acc[0].i;
 	mkt_buf_addc(b, '{');
 	for (i = 0; i < opt.nkeys; i++) {
-		mkt_json_key(b, opt.keys[i]);
+		put_name(b, i);
 		mkt_buf_add(b, k->key + k->koff[i], k->koff[i + 1] - k->koff[i] - 1);
 	}
-	put_time(b, "window_start", offset_u + (e - npanes) * slide_u);
-	put_time(b, "window_end", offset_u + e * slide_u);
+	put_time(b, opt.nkeys, offset_u + (e - npanes) * slide_u);
+	put_time(b, opt.nkeys + 1, offset_u + e * slide_u);
 	for (i = 0; i < naggs; i++) {
 		const struct agg *a = &aggs[i];
 		const union slot *s = acc + a->slot;
 
-		mkt_json_key(b, a->name);
+		put_name(b, opt.nkeys + 2 + i);
 		switch (a->fn) {
 		case AGG_COUNT:
 			mkt_json_int(b, n);
@@ -1027,6 +1059,7 @@ static void free_all(void)
 	mkt_buf_free(&kbuf);
 	mkt_buf_free(&tmp);
 	mkt_buf_free(&opt.agg_spec);
+	mkt_buf_free(&prefix);
 	mkt_reader_free(&rd);
 }
 
@@ -1174,6 +1207,7 @@ int main(int argc, char **argv)
 		errx(2, "--size/--slide: at most 100000 panes a window");
 	out_rfc3339 = opt.tfmt == TFMT_RFC3339;
 	parse_aggs(opt.agg_spec.len ? opt.agg_spec.p : DEFAULT_AGG);
+	prefix_build();
 	want_add(opt.time_field);
 	for (size_t i = 0; i < opt.nkeys; i++)
 		want_add(opt.keys[i]);
