@@ -154,6 +154,19 @@ EOF
 	[ "$(cat out)" = '{"symbol":"A","window_start":0,"window_end":60000,"vwap_price_size":null,"sum_price":2.5}' ]
 }
 
+@test "key state is freed when a key has no open window" {
+	# 3000 symbols, each trading in one minute only: one is held at a time
+	awk 'BEGIN { for (i = 0; i < 3000; i++) printf "{\"symbol\":\"S%d\",\"price\":1,\"size\":1,\"ts\":%d}\n", i, i * 60000 }' > seq.ndjson
+	run --separate-stderr winagg -v -a 'count()' < seq.ndjson
+	assert_success
+	[ "${#lines[@]}" -eq 3000 ]
+	[[ "$stderr" == *"3000 records, 3000 windows, most keys held at once: 1"* ]]
+	# with sliding 5m/1m windows a key stays for its five windows
+	run --separate-stderr winagg -v --size 5m --slide 1m -a 'count()' < seq.ndjson
+	[ "${#lines[@]}" -eq 15000 ]
+	[[ "$stderr" == *"most keys held at once: 5"* ]]
+}
+
 # ---- live streams: idle timeout, signals, pipes
 
 @test "--idle: a quiet stream closes its windows before end of input" {

@@ -156,6 +156,7 @@ static int64_t wm_next;           /* time at which wm_idx next grows */
 static int64_t wm_at_last, last_arrival_ns;
 static int out_rfc3339;
 static uint64_t nlines, nlate, nwindows;
+static size_t peak_keys;          /* most keys held at once */
 static struct mkt_jobj jo;
 static struct mkt_buf kbuf = MKT_BUF_INIT, tmp = MKT_BUF_INIT;
 static double vals[MAX_INPUTS];
@@ -384,6 +385,8 @@ static void heap_push(struct kstate *k)
 	}
 	heap_set(nheap++, k);
 	heap_up(nheap - 1);
+	if (nheap > peak_keys)
+		peak_keys = nheap;
 }
 
 static void heap_pop(void)
@@ -1270,8 +1273,8 @@ done:
 		mkt_info(0, "%llu late event%s%s%s", (unsigned long long)nlate,
 		    nlate == 1 ? "" : "s", late_open ? " written to " : " dropped",
 		    late_open ? opt.late_path : "");
-	mkt_info(1, "%llu records, %llu windows", (unsigned long long)nlines,
-	    (unsigned long long)nwindows);
+	mkt_info(1, "%llu records, %llu windows, most keys held at once: %zu",
+	    (unsigned long long)nlines, (unsigned long long)nwindows, peak_keys);
 	if (mkt_verbosity >= 0)
 		mkt_rec_summary();
 	if (mkt_rec_bad() > 0)
