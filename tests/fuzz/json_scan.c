@@ -557,6 +557,16 @@ static void compare(const char *s, size_t n, int level)
 		DIE("mkt_json_scan %d but mkt_json_validate %d (%s)", st, vt, serr);
 	if (st < 0)
 		err_offset(serr, n);
+	if (vt >= 0) {
+		/* what ours accepts has none of the deviations jq tolerates
+		 * (a lax UTF-8 check would otherwise pass unseen: jq reads the
+		 * same bad bytes the same way) */
+		size_t from, to;
+		int dev = first_deviation((const unsigned char *)s, n, &from, &to);
+		if (dev != DEV_NONE)
+			DIE("ours accepts deviation %d at %zu-%zu: '%.*s'", dev, from,
+			    to, (int)n, s);
+	}
 	v = jv_parse_sized(s, (int)n);
 	if (jv_is_valid(v)) {
 		if (vt < 0) {
