@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* winagg.c -- event-time windows over NDJSON */
 /*
  * Reads records (ticks) from stdin, one JSON object a line, groups them by
