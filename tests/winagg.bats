@@ -305,7 +305,8 @@ EOF
 		"--size 1500us" "extra"; do
 		run --separate-stderr winagg $args < /dev/null
 		[ "$status" -eq 2 ] || { echo "not a usage error: $args"; return 1; }
-		[ -n "$stderr" ] && [ -z "$output" ]
+		[ -n "$stderr" ]
+		[ -z "$output" ]
 	done
 }
 
