@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* kcat-in.c -- NDJSON lines into a Kafka topic, none lost silently */
 /*
  * Reads lines from stdin; each line that is a JSON object becomes one

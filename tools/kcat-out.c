@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* kcat-out.c -- Kafka topics out as NDJSON, offsets committed after output */
 /*
  * Consumes one or more topics and writes each message's value to stdout,

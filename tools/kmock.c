@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* kmock.c -- an embedded Kafka-protocol broker on loopback, for tests and demos */
 /*
  * Starts librdkafka's mock cluster (rdkafka_mock.h): N brokers that speak
