@@ -278,10 +278,16 @@ EOF
 	kill "$VPID"
 	wait "$VPID" || true
 	sleep 0.5
-	start_venue --venue massive --port "$port" --frames 2 --per 1
+	start_venue --venue massive --port "$port" --frames 2 --per 1 --start 100
 	wait_pid "$m" 10
 	[ "$WAIT_STATUS" -eq 0 ]
-	[ "$(wc -l <"$T/out")" -eq 4 ]
+	run cat "$T/out"
+	assert_output - <<'EOF'
+{"type":"trade","symbol":"AAPL","price":100.25,"size":1,"ts":1704931200001,"venue":"massive"}
+{"type":"trade","symbol":"AAPL","price":100.5,"size":2,"ts":1704931200002,"venue":"massive"}
+{"type":"trade","symbol":"AAPL","price":100.25,"size":101,"ts":1704931200101,"venue":"massive"}
+{"type":"trade","symbol":"AAPL","price":100.5,"size":102,"ts":1704931200102,"venue":"massive"}
+EOF
 	grep -q "reconnecting in" "$T/err"
 	grep -q "1 reconnects\|[2-9] reconnects" "$T/err"
 	# the new server saw auth and the subscription again

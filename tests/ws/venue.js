@@ -27,6 +27,8 @@
 //                     venue's too-many-connections message, then close
 //   --malformed       send three bad frames before the data
 //   --ping MS         ping every MS ms (logs the pongs)
+//   --start K         count events from K + 1 (a restarted venue
+//                     goes on with new trade ids)
 //   --flood N         after subscribing, send N events as fast as the
 //                     socket takes them, --per a frame, then close
 'use strict';
@@ -39,7 +41,7 @@ const { WebSocketServer } = require(path.join(__dirname, '../../node_modules/ws'
 const a = { venue: 'massive', port: 0, frames: 1, per: 1, interval: 10,
 	key: 'good-key', secret: 'good-secret', silentAfter: -1, dropAfter: -1,
 	busy: 0, busyMsg: 0, malformed: false, ping: 0, tls: null, flood: 0,
-	portfile: null, log: null };
+	portfile: null, log: null, start: 0 };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
 	const o = argv[i], v = () => argv[++i];
@@ -61,6 +63,7 @@ for (let i = 0; i < argv.length; i++) {
 	case '--ping': a.ping = +v(); break;
 	case '--tls': a.tls = [v(), v()]; break;
 	case '--flood': a.flood = +v(); break;
+	case '--start': a.start = +v(); break;
 	default: console.error('venue.js: unknown option ' + o); process.exit(2);
 	}
 }
@@ -68,10 +71,10 @@ for (let i = 0; i < argv.length; i++) {
 const logfd = a.log ? fs.openSync(a.log, 'a') : null;
 function log(o) { if (logfd !== null) fs.writeSync(logfd, JSON.stringify(o) + '\n'); }
 
-let k = 0, conns = 0, upgrades = 0, busyMsgs = 0, lastTrade = null;
+let k = a.start, conns = 0, upgrades = 0, busyMsgs = 0, lastTrade = null;
 const T0 = 1704931200000;
 const iso = (ms) => new Date(ms).toISOString();                 // .mmmZ
-const isoNs = (ms) => iso(ms).replace('Z', '456789Z').replace(/\.(\d{3})456789Z$/, '.$1456789Z');
+const isoNs = (ms) => iso(ms).replace('Z', '456789Z');       // .mmm456789Z
 
 // One event of venue v for symbol sym, in the venue's own shape.
 function event(v, sym, chan) {

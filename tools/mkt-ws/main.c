@@ -856,6 +856,8 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 		}
 		return 0;
 	case LWS_CALLBACK_CLIENT_WRITEABLE:
+		if (S.closing)
+			return -1; /* lws sends the close frame set up in tick() */
 		if (S.qhead < S.qn) {
 			struct mkt_buf *b = &S.q[S.qhead];
 			size_t n = b->len - LWS_PRE;
