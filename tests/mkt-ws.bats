@@ -285,8 +285,8 @@ EOF
 	assert_output - <<'EOF'
 {"type":"trade","symbol":"AAPL","price":100.25,"size":1,"ts":1704931200001,"venue":"massive"}
 {"type":"trade","symbol":"AAPL","price":100.5,"size":2,"ts":1704931200002,"venue":"massive"}
-{"type":"trade","symbol":"AAPL","price":100.25,"size":101,"ts":1704931200101,"venue":"massive"}
-{"type":"trade","symbol":"AAPL","price":100.5,"size":102,"ts":1704931200102,"venue":"massive"}
+{"type":"trade","symbol":"AAPL","price":101.25,"size":101,"ts":1704931200101,"venue":"massive"}
+{"type":"trade","symbol":"AAPL","price":101.5,"size":102,"ts":1704931200102,"venue":"massive"}
 EOF
 	grep -q "reconnecting in" "$T/err"
 	grep -q "1 reconnects\|[2-9] reconnects" "$T/err"
@@ -355,7 +355,7 @@ EOF
 	run mkt-ws --preset massive --symbols AAPL --url "$URL/stocks" -d 1s
 	assert_failure 1
 	assert_output --partial "mkt-ws: frame:4: not JSON: column 11"
-	assert_output --partial "mkt-ws: frame:5: not JSON: column 9: invalid UTF-8"
+	assert_output --partial "mkt-ws: frame:5: not JSON: column 8: invalid UTF-8"
 	assert_output --partial 'mkt-ws: frame:6: trade without a numeric "p", "s" or "t"'
 	assert_output --partial "3 malformed"
 	[ "$(grep -c '^{"type":"trade"' <<<"$output")" -eq 2 ]

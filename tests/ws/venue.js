@@ -29,8 +29,9 @@
 //   --ping MS         ping every MS ms (logs the pongs)
 //   --start K         count events from K + 1 (a restarted venue
 //                     goes on with new trade ids)
-//   --flood N         after subscribing, send N events as fast as the
-//                     socket takes them, --per a frame, then close
+//   --flood N         (massive) after subscribing, send N trade events
+//                     of SYM0..SYM99 as fast as the socket takes them,
+//                     --per a frame, then close
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -127,6 +128,22 @@ function frame(v, subs, n) {
 	}
 }
 
+// --flood: every connection gets the same frames, built before the port
+// is published so that a benchmark times the client, not this server:
+// massive trades for SYM0..SYM99 with unique ids, --per a frame.
+const floodFrames = [];
+if (a.flood) {
+	for (let n = 0; n < a.flood;) {
+		const evs = [];
+		for (let j = 0; j < a.per && n < a.flood; j++, n++) {
+			const p = 100 + (n % 400) / 4;
+			evs.push('{"ev":"T","sym":"SYM' + (n % 100) + '","x":4,"i":"' + (n + 1) +
+			    '","z":3,"p":' + p + ',"s":' + (1 + n % 500) + ',"c":[0,12],"t":' + (T0 + n) + ',"q":' + (n + 1) + '}');
+		}
+		floodFrames.push('[' + evs.join(',') + ']');
+	}
+}
+
 const httpServer = a.tls
 	? https.createServer({ cert: fs.readFileSync(a.tls[0]), key: fs.readFileSync(a.tls[1]) })
 	: http.createServer();
@@ -158,7 +175,7 @@ wss.on('connection', (ws, req) => {
 			ws.send(Buffer.from([0x5b, 0x7b, 0x22, 0x65, 0x76, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d, 0x5d]), { binary: false }); // bad UTF-8
 			ws.send(a.venue === 'massive' ? '[{"ev":"T","sym":"AAPL","p":"x","s":1,"t":1}]' : '[1]');
 		}
-		if (a.flood) return flood(subs);
+		if (a.flood) return flood();
 		const tickf = () => {
 			if (sent >= a.frames || silent) { clearInterval(timer); return; }
 			const f = frame(a.venue, subs, a.per);
@@ -169,14 +186,12 @@ wss.on('connection', (ws, req) => {
 		};
 		timer = setInterval(tickf, a.interval);
 	}
-	function flood(subs) {
-		let left = a.flood;
+	function flood() {
+		let i = 0;
 		const pump = () => {
-			while (left > 0) {
-				const n = Math.min(a.per, left);
-				left -= n;
-				ws.send(frame(a.venue, subs, n));
-				if (ws.bufferedAmount > 4 << 20) return setImmediate(pump);
+			while (i < floodFrames.length) {
+				ws.send(floodFrames[i++]);
+				if (ws.bufferedAmount > 4 << 20) return setTimeout(pump, 1);
 			}
 			const done = () => ws.bufferedAmount ? setTimeout(done, 5) : ws.close(1000);
 			done();

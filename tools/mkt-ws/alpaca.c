@@ -79,7 +79,7 @@ static void alpaca_event(struct ws *s, const char *ev, size_t len)
 	struct mkt_jobj *o = &s->o;
 	char e[128];
 	if (mkt_json_scan(o, ev, len, e, sizeof(e)) < 0) {
-		ws_bad(s, "message: %s", e);
+		ws_bad(s, "not JSON: %s", e);
 		return;
 	}
 	const char *t, *sym, *msg = "";

@@ -53,7 +53,7 @@ static void binance_event(struct ws *s, const char *ev, size_t len)
 	struct mkt_jobj *o = &s->o2;
 	char e[128];
 	if (mkt_json_scan(o, ev, len, e, sizeof(e)) < 0) {
-		ws_bad(s, "event: %s", e);
+		ws_bad(s, "not JSON: %s", e);
 		return;
 	}
 	const char *sym, *id;
@@ -127,7 +127,7 @@ static void binance_frame(struct ws *s, const char *text, size_t len)
 		return;
 	}
 	if (mkt_json_scan(o, text, len, e, sizeof(e)) < 0) {
-		ws_bad(s, "frame: %s", e);
+		ws_bad(s, "not JSON: %s", e);
 		return;
 	}
 	const struct mkt_jfield *d = mkt_jobj_gets(o, "data");

@@ -79,7 +79,7 @@ static void market_trade(struct ws *s, const char *ev, size_t len)
 {
 	char e[128];
 	if (mkt_json_scan(&s->o3, ev, len, e, sizeof(e)) < 0) {
-		ws_bad(s, "trade: %s", e);
+		ws_bad(s, "not JSON: %s", e);
 		return;
 	}
 	coinbase_trade(s, &s->o3, ev, len);
@@ -89,7 +89,7 @@ static void market_event(struct ws *s, const char *ev, size_t len)
 {
 	char e[128];
 	if (mkt_json_scan(&s->o2, ev, len, e, sizeof(e)) < 0) {
-		ws_bad(s, "event: %s", e);
+		ws_bad(s, "not JSON: %s", e);
 		return;
 	}
 	const struct mkt_jfield *t = mkt_jobj_gets(&s->o2, "trades");
@@ -102,7 +102,7 @@ static void coinbase_frame(struct ws *s, const char *text, size_t len)
 	struct mkt_jobj *o = &s->o;
 	char e[128];
 	if (mkt_json_scan(o, text, len, e, sizeof(e)) < 0) {
-		ws_bad(s, "frame: %s", e);
+		ws_bad(s, "not JSON: %s", e);
 		return;
 	}
 	if (ws_is(o, "type", "match") || ws_is(o, "type", "last_match")) {

@@ -61,7 +61,7 @@ static void finnhub_trade(struct ws *s, const char *ev, size_t len)
 	double p, v;
 	int64_t ts;
 	if (mkt_json_scan(o, ev, len, e, sizeof(e)) < 0) {
-		ws_bad(s, "trade: %s", e);
+		ws_bad(s, "not JSON: %s", e);
 		return;
 	}
 	if (ws_str(s, o, "s", &sym, &syml) < 0 || ws_num(o, "p", &p) < 0 ||
@@ -77,7 +77,7 @@ static void finnhub_frame(struct ws *s, const char *text, size_t len)
 	struct mkt_jobj *o = &s->o;
 	char e[128];
 	if (mkt_json_scan(o, text, len, e, sizeof(e)) < 0) {
-		ws_bad(s, "frame: %s", e);
+		ws_bad(s, "not JSON: %s", e);
 		return;
 	}
 	if (ws_is(o, "type", "trade")) {

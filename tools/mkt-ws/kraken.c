@@ -48,7 +48,7 @@ static void kraken_trade(struct ws *s, const char *ev, size_t len)
 	double p, q;
 	int64_t ts;
 	if (mkt_json_scan(o, ev, len, e, sizeof(e)) < 0) {
-		ws_bad(s, "trade: %s", e);
+		ws_bad(s, "not JSON: %s", e);
 		return;
 	}
 	if (ws_str(s, o, "symbol", &sym, &syml) < 0 ||
@@ -72,7 +72,7 @@ static void kraken_ticker(struct ws *s, const char *ev, size_t len)
 	size_t syml;
 	double b, bq, a, aq;
 	if (mkt_json_scan(o, ev, len, e, sizeof(e)) < 0) {
-		ws_bad(s, "ticker: %s", e);
+		ws_bad(s, "not JSON: %s", e);
 		return;
 	}
 	if (ws_str(s, o, "symbol", &sym, &syml) < 0 ||
@@ -89,7 +89,7 @@ static void kraken_frame(struct ws *s, const char *text, size_t len)
 	struct mkt_jobj *o = &s->o;
 	char e[128];
 	if (mkt_json_scan(o, text, len, e, sizeof(e)) < 0) {
-		ws_bad(s, "frame: %s", e);
+		ws_bad(s, "not JSON: %s", e);
 		return;
 	}
 	const struct mkt_jfield *d = mkt_jobj_gets(o, "data");

@@ -20,6 +20,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -566,26 +567,55 @@ void ws_each_object(struct ws *s, const char *text, size_t len,
 	while (i < len && is_ws(text[i]))
 		i++;
 	if (i < len && text[i] == '{') {
-		fn(s, text + i, value_len(text + i, len - i));
+		fn(s, text + i, len - i);
 		return;
 	}
 	if (i >= len || text[i] != '[') {
-		ws_bad(s, "frame is neither an object nor an array");
+		ws_bad(s, "not JSON: column %zu: expected an object or an array",
+		    i + 1);
 		return;
 	}
+	/* The elements are validated by the callback's scan; the array's own
+	 * punctuation is checked here. */
 	i++;
-	while (i < len && want_more()) {
-		while (i < len && (is_ws(text[i]) || text[i] == ','))
+	int first = 1;
+	for (;;) {
+		while (i < len && is_ws(text[i]))
 			i++;
-		if (i >= len || text[i] == ']')
+		if (i < len && text[i] == ']' && first) {
+			i++;
 			break;
+		}
+		if (i >= len) {
+			ws_bad(s, "not JSON: column %zu: the array is not closed", i + 1);
+			return;
+		}
 		size_t n = value_len(text + i, len - i);
+		if (!want_more())
+			return;
 		if (text[i] == '{')
 			fn(s, text + i, n);
 		else
-			ws_bad(s, "array element is not an object");
+			ws_bad(s, "array element at column %zu is not an object", i + 1);
 		i += n;
+		first = 0;
+		while (i < len && is_ws(text[i]))
+			i++;
+		if (i < len && text[i] == ',') {
+			i++;
+			continue;
+		}
+		if (i < len && text[i] == ']') {
+			i++;
+			break;
+		}
+		ws_bad(s, "not JSON: column %zu: expected ',' or ']'", i + 1);
+		return;
 	}
+	while (i < len && is_ws(text[i]))
+		i++;
+	if (i < len)
+		ws_bad(s, "not JSON: column %zu: text after the array", i + 1);
 }
 
 int ws_num(struct mkt_jobj *o, const char *key, double *v)
@@ -770,16 +800,12 @@ static void connect_now(void)
 	}
 }
 
-/* A whole message has arrived: validate it and give it to the preset. */
+/* A whole message has arrived: the preset validates it as it reads it
+ * (the scanner checks every object, ws_each_object the arrays around
+ * them, jq the generic preset's frames). */
 static void handle_frame(const char *text, size_t len)
 {
-	char e[128];
 	S.frames++;
-	if (S.ws.preset != &ws_preset_generic &&
-	    mkt_json_validate(text, len, e, sizeof(e)) < 0) {
-		ws_bad(&S.ws, "not JSON: %s", e);
-		return;
-	}
 	S.ws.preset->on_frame(&S.ws, text, len);
 }
 
@@ -956,6 +982,17 @@ static void lws_emit(int level, const char *line)
 	}
 	t[n] = '\0';
 	fprintf(stderr, "mkt-ws: lws: %s", t);
+}
+
+/* Whether the socket has bytes waiting, so that the loop will be back at
+ * once: output is then kept for one more round, and handed over when the
+ * input pauses (or the buffer is full), not after every read. */
+static int more_input(void)
+{
+	if (!S.wsi || S.state != C_OPEN)
+		return 0;
+	struct pollfd p = { .fd = lws_get_socket_fd(S.wsi), .events = POLLIN };
+	return p.fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }
 
 /* ---- main ---- */
@@ -1219,7 +1256,8 @@ int main(int argc, char **argv)
 			break;
 		if (lws_service(ctx, 0) < 0)
 			break;
-		out_flush(0);
+		if (out.cur.len >= MKT_WRITE_BUF_DEFAULT || !more_input())
+			out_flush(0);
 		if (out.err) {
 			if (out.err != EPIPE) {
 				errno = out.err;

@@ -82,7 +82,7 @@ static void massive_event(struct ws *s, const char *ev, size_t len)
 	struct mkt_jobj *o = &s->o;
 	char e[128];
 	if (mkt_json_scan(o, ev, len, e, sizeof(e)) < 0) {
-		ws_bad(s, "event: %s", e);
+		ws_bad(s, "not JSON: %s", e);
 		return;
 	}
 	const char *t, *sym, *msg = "";
