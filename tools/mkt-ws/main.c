@@ -316,11 +316,23 @@ const char *ws_env(const char *name)
 	return v && *v ? v : NULL;
 }
 
-/* ---- duplicates: a bounded set of recent trade ids per symbol ---- */
+/* ---- duplicates: a bounded set of recent trade ids per symbol ----
+ *
+ * Each symbol keeps the hashes of its last opt.dedup trade ids in a ring.
+ * Most venues number trades upwards per symbol, so while ids are whole
+ * numbers that only grow, a new id is known to be new without a lookup
+ * (the ring is only written, in order, which keeps this cheap); an id at
+ * or below the largest seen (a replay after a reconnect) is looked for in
+ * the ring. A symbol whose ids are not numbers, or come out of order
+ * more than a few times, gets a hash table over the ring instead. */
+
+#define SEEN_OOO_MAX 16 /* out-of-order ids before a symbol is hashed */
 
 struct seen {
-	uint64_t *ring, *tab;
+	uint64_t *ring, *tab;   /* tab: NULL until the symbol is hashed */
 	size_t cap, mask, n, pos;
+	uint64_t max;           /* largest numeric id so far */
+	unsigned ooo;
 };
 
 static int seen_find(const struct seen *z, uint64_t h, size_t *at)
@@ -355,41 +367,95 @@ static void seen_del_at(struct seen *z, size_t i)
 	z->tab[i] = 0;
 }
 
-/* Whether trade id (hashed) was seen among the last opt.dedup trades of
- * symbol; records it if not. Out of memory: treated as unseen. */
+/* Switch z to hashed mode: a table over what the ring holds. 0 or -1. */
+static int seen_hash(struct seen *z)
+{
+	size_t tcap = 2;
+	while (tcap < z->cap * 2)
+		tcap <<= 1;
+	if (!(z->tab = calloc(tcap, sizeof(uint64_t))))
+		return -1;
+	z->mask = tcap - 1;
+	for (size_t i = 0; i < z->n; i++) {
+		size_t at;
+		uint64_t h = z->ring[(z->pos + z->cap - 1 - i) % z->cap];
+		if (!seen_find(z, h, &at))
+			z->tab[at] = h;
+	}
+	return 0;
+}
+
+/* A trade id as a whole number (quotes already off; one leading letter,
+ * a prefix of ours, skipped). Returns 0, or -1 if it is not one. */
+static int id_number(const char *id, size_t n, uint64_t *v)
+{
+	size_t i = n && !(id[0] >= '0' && id[0] <= '9') ? 1 : 0;
+	if (i == n || n - i > 19)
+		return -1;
+	uint64_t x = 0;
+	for (; i < n; i++) {
+		if (id[i] < '0' || id[i] > '9')
+			return -1;
+		x = x * 10 + (uint64_t)(id[i] - '0');
+	}
+	*v = x;
+	return 0;
+}
+
+/* Whether trade id was seen among the last opt.dedup trades of symbol;
+ * records it if not. Out of memory: treated as unseen. */
 static int seen_check(const char *sym, size_t symlen, const char *id,
     size_t idlen)
 {
-	int isnew;
-	void **slot = mkt_map_put(&S.seen, sym, symlen, &isnew);
-	if (!slot)
-		return 0;
-	struct seen *z = *slot;
-	if (!z) {
-		size_t tcap = 2;
-		while (tcap < (size_t)opt.dedup * 2)
-			tcap <<= 1;
-		z = calloc(1, sizeof(*z));
-		if (z) {
-			z->ring = calloc((size_t)opt.dedup, sizeof(uint64_t));
-			z->tab = calloc(tcap, sizeof(uint64_t));
-		}
-		if (!z || !z->ring || !z->tab) {
-			if (z) {
-				free(z->ring);
-				free(z->tab);
-				free(z);
-			}
-			mkt_map_del(&S.seen, sym, symlen);
+	static struct seen *last;      /* the symbol of the previous trade */
+	static char last_sym[64];
+	static size_t last_len;
+	struct seen *z;
+	if (last && last_len == symlen && !memcmp(last_sym, sym, symlen)) {
+		z = last;
+	} else {
+		int isnew;
+		void **slot = mkt_map_put(&S.seen, sym, symlen, &isnew);
+		if (!slot)
 			return 0;
+		z = *slot;
+		if (!z) {
+			z = calloc(1, sizeof(*z));
+			if (z && !(z->ring = calloc((size_t)opt.dedup, sizeof(uint64_t)))) {
+				free(z);
+				z = NULL;
+			}
+			if (!z) {
+				mkt_map_del(&S.seen, sym, symlen);
+				return 0;
+			}
+			z->cap = (size_t)opt.dedup;
+			*slot = z;
 		}
-		z->cap = (size_t)opt.dedup;
-		z->mask = tcap - 1;
-		*slot = z;
+		last = NULL;
+		if (symlen <= sizeof(last_sym)) {
+			memcpy(last_sym, sym, symlen);
+			last_len = symlen;
+			last = z;
+		}
 	}
-	uint64_t h = mkt_hash(id, idlen);
+	uint64_t h = mkt_hash(id, idlen), num;
 	if (!h)
 		h = 1;
+	if (!z->tab) {
+		int numeric = id_number(id, idlen, &num) == 0;
+		if (numeric && (num > z->max || z->n == 0)) {
+			z->max = num;
+			goto add;
+		}
+		for (size_t i = 0; i < z->n; i++)
+			if (z->ring[i] == h)
+				return 1;
+		if (++z->ooo <= SEEN_OOO_MAX && numeric)
+			goto add;
+		if (seen_hash(z) < 0)
+			goto add;
+	}
 	size_t at;
 	if (seen_find(z, h, &at))
 		return 1;
@@ -404,6 +470,12 @@ static int seen_check(const char *sym, size_t symlen, const char *id,
 	z->ring[z->pos] = h;
 	z->pos = (z->pos + 1) % z->cap;
 	z->n++;
+	return 0;
+add:
+	z->ring[z->pos] = h;
+	z->pos = (z->pos + 1) % z->cap;
+	if (z->n < z->cap)
+		z->n++;
 	return 0;
 }
 
@@ -440,10 +512,52 @@ static void rec_end(const char *raw, size_t rawlen)
 		S.finished = 1;
 }
 
+/* Append d as mkt_json_num() would (the shortest text that reads back
+ * as d), without printf for the common case of prices and sizes: a value
+ * of at most 15 significant digits, at most 8 decimals, and a magnitude
+ * where %g writes no exponent. d * 10^k is tried for k = 0..8; the first
+ * k at which it is a whole number m with m / 10^k == d gives the digits
+ * (a decimal of at most 15 digits that reads back as d is the one %.15g
+ * writes). Anything else goes to mkt_json_num(). */
+static void fast_num(struct mkt_buf *b, double d)
+{
+	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8 };
+	double a = fabs(d);
+	if (!(a >= 1e-4 && a < 1e15) || d == floor(d)) {
+		mkt_json_num(b, d);
+		return;
+	}
+	for (int k = 1; k <= 8; k++) {
+		double m = a * p10[k];
+		if (m >= 1e15)
+			break;
+		if (m != floor(m) || m / p10[k] != a)
+			continue;
+		if ((uint64_t)m % 10 == 0)
+			break; /* a trailing zero: let the general path decide */
+		char t[40], *e = t + sizeof(t), *q = e;
+		uint64_t v = (uint64_t)m;
+		for (int i = 0; i < k; i++) {
+			*--q = (char)('0' + v % 10);
+			v /= 10;
+		}
+		*--q = '.';
+		do {
+			*--q = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		if (d < 0)
+			*--q = '-';
+		mkt_buf_add(b, q, (size_t)(e - q));
+		return;
+	}
+	mkt_json_num(b, d);
+}
+
 static void num_field(const char *key, double v)
 {
 	mkt_json_key(&out.cur, key);
-	mkt_json_num(&out.cur, v);
+	fast_num(&out.cur, v);
 }
 
 void ws_trade(struct ws *s, const char *sym, size_t symlen, double price,
