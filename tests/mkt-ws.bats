@@ -445,3 +445,14 @@ EOF
 	export MKT_WS_TEST_URL=$URL
 	run_man_examples mkt-ws.1
 }
+
+@test "duplicates: by trade id per symbol, in or out of order, within --dedup ids" {
+	start_venue --venue massive --script "$DATA/mkt-ws/dedup.txt"
+	# A: 5 new, 3 new (out of order), 5 dup, 3 dup, 9 new;
+	# B: x, y new, x dup, 5 new; C (window of 2): 1, 2, 3 new,
+	# 1 forgotten so new again, 3 dup
+	run --separate-stderr mkt-ws --preset massive --symbols A,B,C --url "$URL/stocks" --dedup 2 -d 1s
+	assert_success
+	run sh -c "printf '%s\n' \"\$0\" | sed 's/.*\"size\":\\([0-9]*\\).*/\\1/' | paste -sd' '" "$output"
+	assert_output "1 2 4 5 8 9 10 11 12 13"
+}

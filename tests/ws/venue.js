@@ -29,6 +29,8 @@
 //   --ping MS         ping every MS ms (logs the pongs)
 //   --start K         count events from K + 1 (a restarted venue
 //                     goes on with new trade ids)
+//   --script F        after subscribing, send each line of F as a
+//                     message instead of generated frames
 //   --flood N         (massive) after subscribing, send N trade events
 //                     of SYM0..SYM99 as fast as the socket takes them,
 //                     --per a frame, then close
@@ -65,6 +67,7 @@ for (let i = 0; i < argv.length; i++) {
 	case '--tls': a.tls = [v(), v()]; break;
 	case '--flood': a.flood = +v(); break;
 	case '--start': a.start = +v(); break;
+	case '--script': a.script = v(); break;
 	default: console.error('venue.js: unknown option ' + o); process.exit(2);
 	}
 }
@@ -176,6 +179,11 @@ wss.on('connection', (ws, req) => {
 			ws.send(a.venue === 'massive' ? '[{"ev":"T","sym":"AAPL","p":"x","s":1,"t":1}]' : '[1]');
 		}
 		if (a.flood) return flood();
+		if (a.script) {
+			for (const l of fs.readFileSync(a.script, 'utf8').split('\n'))
+				if (l) ws.send(l);
+			return;
+		}
 		const tickf = () => {
 			if (sent >= a.frames || silent) { clearInterval(timer); return; }
 			const f = frame(a.venue, subs, a.per);
