@@ -399,13 +399,23 @@ static void on_log(const rd_kafka_t *rk, int level, const char *fac,
 		warnx("librdkafka: %s: %s", fac, buf);
 }
 
-/* Errors outside a message: brokers down and the like are retried by
- * librdkafka; said once a second at most, fatal ones end the run. */
-static void on_error(rd_kafka_t *rk, int e, const char *reason, void *opaque)
+/* Say a transient error (retried by librdkafka), once a second at most
+ * unless -v. */
+static void say_retrying(const char *reason)
 {
 	static int64_t last;
 	int64_t now = mkt_mono_ns();
 
+	if (now - last >= 1000000000LL || mkt_verbosity >= 1) {
+		last = now;
+		mkt_info(0, "%s (retrying)", reason);
+	}
+}
+
+/* Errors outside a message: brokers down and the like are retried;
+ * fatal ones end the run. */
+static void on_error(rd_kafka_t *rk, int e, const char *reason, void *opaque)
+{
 	(void)rk;
 	(void)opaque;
 	if (e == RD_KAFKA_RESP_ERR__FATAL) {
@@ -413,10 +423,7 @@ static void on_error(rd_kafka_t *rk, int e, const char *reason, void *opaque)
 		mkt_stop = SIGTERM;
 		return;
 	}
-	if (now - last >= 1000000000LL || mkt_verbosity >= 1) {
-		last = now;
-		mkt_info(0, "%s (retrying)", reason);
-	}
+	say_retrying(reason);
 }
 
 /* ---- records ---- */
@@ -739,7 +746,7 @@ int main(int argc, char **argv)
 					break;
 				}
 			} else {
-				mkt_info(0, "%s", rd_kafka_message_errstr(m));
+				say_retrying(rd_kafka_message_errstr(m));
 			}
 			rd_kafka_message_destroy(m);
 			continue;
