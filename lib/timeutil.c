@@ -44,12 +44,15 @@ const char *mkt_tunit_name(enum mkt_tunit u)
 
 int mkt_duration_parse(const char *s, int64_t *ns, char *errstr, size_t errsize)
 {
-	static const struct { const char *name; double ns; } units[] = {
-		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
-		{ "m", 60e9 }, { "h", 3600e9 }, { "d", 86400e9 }, { "w", 604800e9 },
+	static const struct { const char *name; int64_t ns; } units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 },
+		{ "m", 60000000000LL }, { "h", 3600000000000LL },
+		{ "d", 86400000000000LL }, { "w", 604800000000000LL },
 	};
+	/* the largest total accepted, just under 2^63 */
+	const int64_t limit = 9199999999999999999LL;
 	const char *p = s;
-	double total = 0;
+	int64_t total = 0, term;
 	int terms = 0;
 
 	if (strcmp(s, "0") == 0) {
@@ -59,7 +62,7 @@ int mkt_duration_parse(const char *s, int64_t *ns, char *errstr, size_t errsize)
 	while (*p) {
 		char *end;
 		double v;
-		size_t ul = 0, i, best = 0, found = 0;
+		size_t ul = 0, i, best = 0, found = 0, nd;
 
 		if (!((*p >= '0' && *p <= '9') || *p == '.'))
 			goto bad;
@@ -68,27 +71,44 @@ int mkt_duration_parse(const char *s, int64_t *ns, char *errstr, size_t errsize)
 		if (end == p || errno != 0 || v < 0)
 			goto bad;
 		/* digits and one '.' only: strtod would also take 1e3 or 0x10 */
+		nd = strspn(p, "0123456789");
 		if (strspn(p, "0123456789.") < (size_t)(end - p))
 			goto bad;
-		p = end;
-		while (p[ul] >= 'a' && p[ul] <= 'z')
+		while (end[ul] >= 'a' && end[ul] <= 'z')
 			ul++;
 		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 			if (strlen(units[i].name) == ul &&
-			    strncmp(units[i].name, p, ul) == 0) {
+			    strncmp(units[i].name, end, ul) == 0) {
 				best = i;
 				found = 1;
 			}
 		}
 		if (!found)
 			goto bad;
-		total += v * units[best].ns;
-		p += ul;
+		if (nd == (size_t)(end - p)) {
+			/* a whole number: exact integer arithmetic */
+			unsigned long long w;
+			errno = 0;
+			w = strtoull(p, NULL, 10);
+			if (errno != 0 || w > (unsigned long long)(limit / units[best].ns))
+				goto bad;
+			term = (int64_t)w * units[best].ns;
+		} else {
+			/* a fraction: rounded to the nanosecond, term by term */
+			double d = v * (double)units[best].ns;
+			if (!(d < 9.2e18))
+				goto bad;
+			term = (int64_t)llround(d);
+		}
+		if (term > limit - total)
+			goto bad;
+		total += term;
+		p = end + ul;
 		terms++;
 	}
-	if (terms == 0 || total >= 9.2e18)
+	if (terms == 0)
 		goto bad;
-	*ns = (int64_t)llround(total);
+	*ns = total;
 	return 0;
 bad:
 	snprintf(errstr, errsize,

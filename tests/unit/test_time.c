@@ -76,6 +76,18 @@ static void test_durations(void)
 	CHECK(dur("30m1h") == 5400000000000LL); /* order is free */
 	CHECK(dur("1.1s") == 1100000000);
 	CHECK(dur("100000d") == 8640000000000000000LL);
+	/* whole terms add up exactly, however large */
+	CHECK(dur("365d1ns") == 31536000000000001LL);
+	CHECK(dur("1000000h1ns") == 3600000000000000001LL);
+	CHECK(dur("161611h3h3w2d3h0m4m5d3h0m4m5s6m7s00m4d3h0m4m5s6m7s00m4ms6m2d3h0m4d"
+	    "3h0m45ms6m7s00m4ms6m2d3h0m4m2d3h0m4m5s6ms7ms6m2d3h0m4m5m2d3h0m4m5s6ms7ms6m"
+	    "2d3h0m4m2d3h0m4m5s6ms7ms74d") == 592647826092000000LL);
+	CHECK(dur("9199999999999999999ns") == 9199999999999999999LL);
+	CHECK(dur("9200000000000000000ns") == -1);
+	CHECK(dur("9199999999999999999ns1ns") == -1);
+	CHECK(dur("18446744073709551616ns") == -1);
+	CHECK(dur("0.5ns") == 1); /* a fraction rounds to the nearest ns */
+	CHECK(dur("0.4ns") == 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int64_t got = dur(bad[i]);
 		CHECK(got == -1);
