@@ -78,7 +78,7 @@ $(BUILD)/bin/%: $$(wildcard tools/$$*.c tools/$$*/*.c tools/$$*/*.h tools/$$*.mk
 		$(filter %.c,$^) $(ALL_LDFLAGS) $(LIBMKT) $($*_LDLIBS) -lm
 
 # ---- data files built from npm packages (lexicon, dashboard assets)
-$(BUILD)/share/stamp: $(wildcard scripts/build-data) | $(DEPS_STAMP)
+$(BUILD)/share/stamp: $(wildcard scripts/build-data data/* examples/symbols.tsv examples/dashboard/*) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@if [ -x scripts/build-data ]; then scripts/build-data $(BUILD)/share; fi
 	@touch $@
