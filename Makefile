@@ -10,7 +10,9 @@
 #
 # A program is tools/NAME.c, or a folder tools/NAME/ of .c files. The
 # libraries it links beyond libmkt come from tools/NAME.mk, which sets
-# NAME_LDLIBS (and NAME_CFLAGS if needed).
+# NAME_LDLIBS (and NAME_CFLAGS if needed). Set them with '=' (not ':='):
+# a $(shell pkg-config ...) must run when the program is linked, after
+# install-deps has put pkg-config and the library there.
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin

@@ -1,3 +1,3 @@
 # kcat-out.mk -- kcat-out links librdkafka.
-kcat-out_CFLAGS := $(shell pkg-config --cflags rdkafka)
-kcat-out_LDLIBS := $(shell pkg-config --libs rdkafka)
+kcat-out_CFLAGS = $(shell pkg-config --cflags rdkafka)
+kcat-out_LDLIBS = $(shell pkg-config --libs rdkafka)

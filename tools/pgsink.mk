@@ -1,2 +1,2 @@
-pgsink_CFLAGS := $(shell pkg-config --cflags libpq)
-pgsink_LDLIBS := $(shell pkg-config --libs libpq)
+pgsink_CFLAGS = $(shell pkg-config --cflags libpq)
+pgsink_LDLIBS = $(shell pkg-config --libs libpq)

@@ -1,1 +1,1 @@
-wshub_LDLIBS := $(shell pkg-config --libs libwebsockets) -lpthread
+wshub_LDLIBS = $(shell pkg-config --libs libwebsockets) -lpthread
