@@ -236,8 +236,15 @@ int sel_match(const struct sel_group *g, const GumboNode *n)
 
 static struct stack walk_st;
 
-void sel_each(const struct sel_group *g, const GumboNode *root,
-    void (*fn)(const GumboNode *, void *), void *arg)
+enum { WALK_ON, WALK_SKIP, WALK_STOP };
+
+/* Visit every element below root in document order, depth first, on the
+ * explicit stack (never by recursion). visit() answers WALK_ON to go on
+ * into the element, WALK_SKIP to pass over what is inside it, WALK_STOP
+ * to end the walk. Re-entrant: a walk started inside visit() stacks on
+ * top of this one. */
+static void walk_elements(const GumboNode *root,
+    int (*visit)(const GumboNode *, void *), void *arg)
 {
 	struct stack *s = &walk_st;
 	size_t base = s->n;
@@ -247,6 +254,7 @@ void sel_each(const struct sel_group *g, const GumboNode *root,
 		struct frame *f = &s->f[s->n - 1];
 		const GumboVector *ch = children(f->n);
 		const GumboNode *c;
+		int rc;
 		if (!ch || f->i >= ch->length) {
 			s->n--;
 			continue;
@@ -254,70 +262,67 @@ void sel_each(const struct sel_group *g, const GumboNode *root,
 		c = ch->data[f->i++];
 		if (!is_el(c))
 			continue;
-		if (sel_match(g, c))
-			fn(c, arg);
-		st_push(s, c);
-	}
-}
-
-struct first_arg {
-	const GumboNode *found;
-};
-
-const GumboNode *sel_first(const struct sel_group *g, const GumboNode *root)
-{
-	struct stack *s = &walk_st;
-	size_t base = s->n;
-	const GumboNode *found = NULL;
-
-	st_push(s, root);
-	while (s->n > base) {
-		struct frame *f = &s->f[s->n - 1];
-		const GumboVector *ch = children(f->n);
-		const GumboNode *c;
-		if (!ch || f->i >= ch->length) {
-			s->n--;
-			continue;
-		}
-		c = ch->data[f->i++];
-		if (!is_el(c))
-			continue;
-		if (sel_match(g, c)) {
-			found = c;
+		rc = visit(c, arg);
+		if (rc == WALK_STOP) {
 			s->n = base;
 			break;
 		}
-		st_push(s, c);
+		if (rc == WALK_ON)
+			st_push(s, c);
 	}
-	return found;
+}
+
+struct each_arg {
+	const struct sel_group *g;
+	void (*fn)(const GumboNode *, void *);
+	void *arg;
+	const GumboNode *found;
+};
+
+static int each_visit(const GumboNode *c, void *arg)
+{
+	struct each_arg *a = arg;
+
+	if (sel_match(a->g, c)) {
+		if (a->fn == NULL) {
+			a->found = c;
+			return WALK_STOP;
+		}
+		a->fn(c, a->arg);
+	}
+	return WALK_ON;
+}
+
+void sel_each(const struct sel_group *g, const GumboNode *root,
+    void (*fn)(const GumboNode *, void *), void *arg)
+{
+	struct each_arg a = { g, fn, arg, NULL };
+
+	walk_elements(root, each_visit, &a);
+}
+
+const GumboNode *sel_first(const struct sel_group *g, const GumboNode *root)
+{
+	struct each_arg a = { g, NULL, NULL, NULL };
+
+	walk_elements(root, each_visit, &a);
+	return a.found;
+}
+
+static int base_visit(const GumboNode *c, void *arg)
+{
+	const char **href = arg;
+
+	if (c->v.element.tag == GUMBO_TAG_BASE && (*href = attr(c, "href")))
+		return WALK_STOP;
+	return c->v.element.tag == GUMBO_TAG_BODY ? WALK_SKIP : WALK_ON;
 }
 
 const char *doc_base_href(const GumboNode *root)
 {
-	struct stack *s = &walk_st;
-	size_t base = s->n;
 	const char *href = NULL;
 
-	st_push(s, root);
-	while (s->n > base) {
-		struct frame *f = &s->f[s->n - 1];
-		const GumboVector *ch = children(f->n);
-		const GumboNode *c;
-		if (!ch || f->i >= ch->length) {
-			s->n--;
-			continue;
-		}
-		c = ch->data[f->i++];
-		if (!is_el(c))
-			continue;
-		if (c->v.element.tag == GUMBO_TAG_BASE && (href = attr(c, "href"))) {
-			s->n = base;
-			break;
-		}
-		if (c->v.element.tag == GUMBO_TAG_BODY)
-			continue;
-		st_push(s, c);
-	}
+	walk_elements(root, base_visit, &href);
 	return href;
 }
 
