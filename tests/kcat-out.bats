@@ -204,6 +204,28 @@ teardown() {
 	assert_success
 }
 
+@test "kcat-out: a live record is written promptly, even on kmock that holds empty fetches" {
+	kmock_start --topic lat:1
+	echo '{"sent":0}' | kcat-in -t lat
+	kcat-out -t lat 2>err 3>&- | while IFS= read -r l; do
+		printf '%s %s\n' "$(date +%s%N)" "$l"
+	done >out &
+	PIDS=$!
+	wait_lines out 1 30
+	for i in 1 2 3 4 5 6 7 8; do
+		printf '{"sent":%s}\n' "$(date +%s%N)"
+		sleep 0.15
+	done | kcat-in -t lat -u
+	wait_lines out 9 30
+	pkill -TERM -f 'kcat-out -t lat' || true
+	# librdkafka's own default (500 ms) delays records here by up to
+	# half a second each; the 50 ms default keeps every one well below
+	run awk 'NR > 1 { split($2, a, ":"); sub(/}/, "", a[2]);
+		ms = ($1 - a[2]) / 1e6; if (ms > max) max = ms }
+		END { print (max < 300 ? "ok" : "slow " max " ms") }' out
+	assert_output ok
+}
+
 @test "kcat-out: /dev/full exits 1 with a message, a closed pipe ends quietly" {
 	kmock_start --topic t:1
 	ticks 5000 | kcat-in -t t

@@ -37,7 +37,15 @@
 
 #define MAX_TOPICS 64
 #define POLL_MS 100
+#define BATCH 256 /* messages taken from the consumer queue at once */
 #define META_TIMEOUT_MS 10000
+/* How long a broker may hold a fetch that finds no new message. Kafka
+ * answers as soon as data arrives, but kmock (librdkafka's mock cluster)
+ * holds every empty fetch for the whole wait: librdkafka's 500 ms default
+ * would delay a live record by up to half a second there, and -e by as
+ * much at the end. 50 ms costs a real broker 20 small requests a second
+ * per idle consumer connection. -X fetch.wait.max.ms=... overrides it. */
+#define FETCH_WAIT_MS "50"
 
 enum offmode { OFF_DEFAULT, OFF_BEGIN, OFF_END, OFF_STORED, OFF_ABS,
 	OFF_TAIL, OFF_TIME };
@@ -531,6 +539,67 @@ static int assign_all(rd_kafka_t *rk)
 	return rc;
 }
 
+/* Handle one message or event from the consumer queue and release it:
+ * an end-of-partition mark, a consumer error (said, retried), or a value
+ * to write. Returns 1 when the loop must stop (every partition at its
+ * end with -e, --count reached, output failed, --strict), else 0. */
+static int handle_message(rd_kafka_t *rk, rd_kafka_message_t *m,
+    struct mkt_jobj *o, long long *written, long long *skipped, int *status,
+    int *out_failed)
+{
+	struct part *p = m->rkt ? part_find(rd_kafka_topic_name(m->rkt),
+	    m->partition) : NULL;
+	int r;
+
+	if (m->err) {
+		int stop = 0;
+
+		if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+			if (p != NULL)
+				p->eof = 1;
+			stop = s.exit_at_end && all_at_end();
+		} else {
+			say_retrying(rd_kafka_message_errstr(m));
+		}
+		rd_kafka_message_destroy(m);
+		return stop;
+	}
+	if (p == NULL) /* a message from a partition just revoked */
+		p = part_add(rd_kafka_topic_name(m->rkt), m->partition);
+	p->eof = 0;
+	if (p->skip_ts >= 0) {
+		int64_t ts = rd_kafka_message_timestamp(m, NULL);
+
+		if (ts >= 0 && ts < p->skip_ts) {
+			p->next = m->offset + 1;
+			p->stored_next = 0;
+			rd_kafka_message_destroy(m);
+			return 0;
+		}
+		p->skip_ts = -1;
+	}
+	r = write_message(m, o);
+	p->next = m->offset + 1;
+	p->stored_next = 0;
+	rd_kafka_message_destroy(m);
+	if (r < 0) {
+		*out_failed = 1;
+		return 1;
+	}
+	if (out.b.len == 0) /* the writer just flushed: all is out */
+		store_written(rk);
+	if (r == 0) {
+		(*skipped)++;
+		if (s.strict) {
+			*status = MKT_EXIT_FAIL;
+			return 1;
+		}
+	} else if (s.count && ++*written >= s.count) {
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	enum { OPT_META = 256, OPT_RAW, OPT_STRICT };
@@ -558,7 +627,9 @@ int main(int argc, char **argv)
 	struct mkt_jobj o = { 0 };
 	const char *brokers;
 	long long v, written = 0, skipped = 0;
-	int c, status = MKT_EXIT_OK, out_failed = 0;
+	int c, status = MKT_EXIT_OK, out_failed = 0, done = 0;
+	rd_kafka_message_t *batch[BATCH];
+	rd_kafka_queue_t *q;
 	size_t i;
 
 	while ((c = getopt_long(argc, argv, "b:t:G:o:ec:X:uqvhV", longopts,
@@ -666,12 +737,14 @@ int main(int argc, char **argv)
 			"auto.commit.interval.ms", "1000",
 			"auto.offset.reset", s.off == OFF_END ? "latest" : "earliest",
 			"enable.partition.eof", s.exit_at_end ? "true" : "false",
+			"fetch.wait.max.ms", FETCH_WAIT_MS,
 			NULL,
 		};
 		const char *plain_defaults[] = {
 			"enable.auto.commit", "false",
 			"enable.auto.offset.store", "false",
 			"enable.partition.eof", s.exit_at_end ? "true" : "false",
+			"fetch.wait.max.ms", FETCH_WAIT_MS,
 			NULL,
 		};
 
@@ -720,12 +793,12 @@ int main(int argc, char **argv)
 		mkt_stop = SIGTERM;
 	}
 
-	while (!mkt_stop) {
-		rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, POLL_MS);
-		struct part *p;
-		int r;
+	q = rd_kafka_queue_get_consumer(rk);
+	while (!mkt_stop && !done) {
+		ssize_t n = rd_kafka_consume_batch_queue(q, 0, batch, BATCH);
+		ssize_t k;
 
-		if (m == NULL) {
+		if (n <= 0) {
 			/* nothing waiting: the input paused */
 			if (flush_and_store(rk) < 0) {
 				out_failed = 1;
@@ -733,58 +806,25 @@ int main(int argc, char **argv)
 			}
 			if (s.exit_at_end && all_at_end())
 				break;
-			continue;
+			/* a batch call with a timeout waits for a full batch:
+			 * wait for one message only */
+			n = rd_kafka_consume_batch_queue(q, POLL_MS, batch, 1);
+			if (n <= 0)
+				continue;
 		}
-		p = m->rkt ? part_find(rd_kafka_topic_name(m->rkt),
-		    m->partition) : NULL;
-		if (m->err) {
-			if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-				if (p != NULL)
-					p->eof = 1;
-				if (s.exit_at_end && all_at_end()) {
-					rd_kafka_message_destroy(m);
-					break;
-				}
-			} else {
-				say_retrying(rd_kafka_message_errstr(m));
-			}
-			rd_kafka_message_destroy(m);
-			continue;
-		}
-		if (p == NULL) /* a message from a partition just revoked */
-			p = part_add(rd_kafka_topic_name(m->rkt), m->partition);
-		p->eof = 0;
-		if (p->skip_ts >= 0) {
-			int64_t ts = rd_kafka_message_timestamp(m, NULL);
+		for (k = 0; k < n; k++) {
+			rd_kafka_message_t *m = batch[k];
 
-			if (ts >= 0 && ts < p->skip_ts) {
-				p->next = m->offset + 1;
-				p->stored_next = 0;
+			batch[k] = NULL;
+			if (done) {
 				rd_kafka_message_destroy(m);
 				continue;
 			}
-			p->skip_ts = -1;
-		}
-		r = write_message(m, &o);
-		p->next = m->offset + 1;
-		p->stored_next = 0;
-		rd_kafka_message_destroy(m);
-		if (r < 0) {
-			out_failed = 1;
-			break;
-		}
-		if (out.b.len == 0) /* the writer just flushed: all is out */
-			store_written(rk);
-		if (r == 0) {
-			skipped++;
-			if (s.strict) {
-				status = MKT_EXIT_FAIL;
-				break;
-			}
-		} else if (s.count && ++written >= s.count) {
-			break;
+			done = handle_message(rk, m, &o, &written, &skipped,
+			    &status, &out_failed);
 		}
 	}
+	rd_kafka_queue_destroy(q);
 
 	/* Drain: flush, store, commit, leave the group cleanly. */
 	if (!out_failed && flush_and_store(rk) < 0)
