@@ -32,7 +32,7 @@
 #include <err.h>
 
 #include <libwebsockets.h>
-#include <openssl/ssl.h>
+#include <openssl/crypto.h>
 
 #include "buf.h"
 #include "cli.h"
@@ -42,6 +42,7 @@
 #include "map.h"
 #include "timeutil.h"
 #include "ws.h"
+#include "wsproto.h"
 
 static const char usage_text[] =
 "usage: mkt-ws --preset name [-s symbols] [-c channels] [--url url]\n"
@@ -187,18 +188,30 @@ static int out_finish(void)
 
 enum cstate { C_IDLE, C_CONNECTING, C_OPEN };
 
+#define HANDSHAKE_NS 15000000000LL /* connect, TLS and upgrade */
+
 static struct {
 	struct ws ws;
 	enum cstate state;
 	struct lws *wsi;
 	char host[256], path[2048];
-	int port, tls;
+	int port, tls_wanted;
 	struct mkt_buf url;
 	int64_t next_connect, last_rx, opened, started, deadline, last_stats;
 	unsigned attempt;
-	int busy, fatal, skipping, closing, finished;
+	int busy, fatal, closing, finished;
 	uint64_t rng;
-	struct mkt_buf rx;
+	/* the connection: WebSocket over TLS (when wss) over lws's raw socket */
+	struct wsp proto;
+	struct tlsc *tls;          /* NULL for ws:// */
+	struct mkt_buf tx;         /* bytes for the socket, after LWS_PRE */
+	struct mkt_buf fr;         /* one outgoing frame being built */
+	int64_t conn_at;           /* when the attempt began */
+	int sent_close;            /* our close frame is queued */
+	int close_after_flush;     /* close once tx is written */
+	int rx_off;                /* ignore what the server sends now */
+	int fail_status;           /* HTTP status of a refused upgrade */
+	char fail[320];            /* why the attempt or connection failed */
 	struct mkt_buf *q;          /* queued messages */
 	unsigned char *qsecret;
 	size_t qn, qhead, qcap;
@@ -226,11 +239,8 @@ void ws_send(struct ws *s, const char *msg, size_t len, int secret)
 	}
 	struct mkt_buf *b = &S.q[S.qn];
 	mkt_buf_reset(b);
-	if (mkt_buf_reserve(b, LWS_PRE + len) < 0)
+	if (mkt_buf_add(b, msg, len) < 0)
 		err(MKT_EXIT_FAIL, NULL);
-	memset(b->p, 0, LWS_PRE);
-	b->len = LWS_PRE;
-	mkt_buf_add(b, msg, len);
 	S.qsecret[S.qn] = (unsigned char)secret;
 	S.qn++;
 	if (S.wsi)
@@ -796,11 +806,11 @@ static int parse_url(const char *url, char *errstr, size_t errsize)
 {
 	const char *p;
 	if (!strncmp(url, "wss://", 6)) {
-		S.tls = 1;
+		S.tls_wanted = 1;
 		S.port = 443;
 		p = url + 6;
 	} else if (!strncmp(url, "ws://", 5)) {
-		S.tls = 0;
+		S.tls_wanted = 0;
 		S.port = 80;
 		p = url + 5;
 	} else {
@@ -882,6 +892,51 @@ static void schedule_reconnect(const char *why)
 		warnx("%s; reconnecting in %.1fs", why, j);
 }
 
+/* Empty the outgoing bytes, keeping LWS_PRE bytes of room in front for
+ * lws_write(). */
+static void tx_reset(void)
+{
+	mkt_buf_reset(&S.tx);
+	if (mkt_buf_reserve(&S.tx, LWS_PRE + 4096) < 0)
+		errx(MKT_EXIT_FAIL, "out of memory");
+	memset(S.tx.p, 0, LWS_PRE);
+	S.tx.len = LWS_PRE;
+}
+
+/* Queue bytes for the socket (encrypted first on a TLS connection) and
+ * ask for a chance to write them. */
+static void tx_add(const void *p, size_t n)
+{
+	int r = S.tls ? tlsc_write(S.tls, p, n, &S.tx) :
+	    mkt_buf_add(&S.tx, p, n);
+	if (r < 0 || S.tx.oom)
+		errx(MKT_EXIT_FAIL, "cannot queue bytes for the server");
+	if (S.wsi)
+		lws_callback_on_writable(S.wsi);
+}
+
+/* Queue one masked frame. A frame that held a secret is wiped from the
+ * scratch buffer once it is queued. */
+static void send_frame(int op, const void *p, size_t n, int secret)
+{
+	mkt_buf_reset(&S.fr);
+	if (wsp_frame(&S.fr, op, p, n) < 0)
+		errx(MKT_EXIT_FAIL, "cannot build a frame");
+	tx_add(S.fr.p, S.fr.len);
+	if (secret)
+		memset(S.fr.p, 0, S.fr.len);
+}
+
+/* Queue a close frame with status code (once per connection). */
+static void send_close(int code)
+{
+	if (S.sent_close)
+		return;
+	unsigned char c[2] = { (unsigned char)(code >> 8), (unsigned char)code };
+	send_frame(WSP_CLOSE, c, code ? 2 : 0, 0);
+	S.sent_close = 1;
+}
+
 static void connect_now(void)
 {
 	struct lws_client_connect_info ci;
@@ -891,19 +946,19 @@ static void connect_now(void)
 	ci.port = S.port;
 	ci.path = S.path;
 	ci.host = S.host;
-	ci.origin = S.host;
-	ci.protocol = NULL;
+	ci.method = "RAW"; /* the WebSocket protocol is ours (ws.c) */
+	ci.protocol = "mkt-ws";
+	ci.local_protocol_name = "mkt-ws";
 	ci.pwsi = &S.wsi;
-	if (S.tls) {
-		ci.ssl_connection = LCCSCF_USE_SSL;
-		if (opt.insecure)
-			ci.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED |
-			    LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK |
-			    LCCSCF_ALLOW_EXPIRED | LCCSCF_ALLOW_INSECURE;
-	}
 	S.state = C_CONNECTING;
+	S.conn_at = mkt_mono_ns();
 	S.qn = S.qhead = 0;
-	S.skipping = 0;
+	S.sent_close = S.close_after_flush = S.rx_off = 0;
+	S.fail_status = 0;
+	S.fail[0] = '\0';
+	tx_reset();
+	if (S.tls)
+		tlsc_end(S.tls);
 	if (S.started)
 		S.reconnects++;
 	S.started = 1;
@@ -923,118 +978,217 @@ static void handle_frame(const char *text, size_t len)
 	S.ws.preset->on_frame(&S.ws, text, len);
 }
 
+/* ---- what the protocol reports (struct wsp_ops) ---- */
+
+static void proto_open(void *arg)
+{
+	(void)arg;
+	S.state = C_OPEN;
+	S.opened = S.last_rx = mkt_mono_ns();
+	mkt_info(1, "connected to %s:%d", S.host, S.port);
+	S.ws.preset->on_open(&S.ws);
+	if (S.wsi && S.qn > S.qhead)
+		lws_callback_on_writable(S.wsi);
+}
+
+static void proto_message(void *arg, const char *p, size_t n)
+{
+	(void)arg;
+	if (S.rx_off)
+		return;
+	handle_frame(n ? p : "", n);
+	if (opt.unbuffered)
+		out_flush(0);
+}
+
+static void proto_too_long(void *arg)
+{
+	(void)arg;
+	S.frames++;
+	ws_bad(&S.ws, "message longer than %lld bytes skipped", opt.max_frame);
+}
+
+static void proto_ping(void *arg, const char *p, size_t n)
+{
+	(void)arg;
+	if (!S.sent_close)
+		send_frame(WSP_PONG, p, n, 0);
+}
+
+static const struct wsp_ops proto_ops = {
+	.open = proto_open,
+	.message = proto_message,
+	.too_long = proto_too_long,
+	.ping = proto_ping,
+};
+
+/* Plaintext from the server. Returns -1 when the connection is to be
+ * closed at once (S.fail says why), else 0. */
+static int rx_plain(const char *p, size_t n)
+{
+	if (S.rx_off)
+		return 0;
+	int r = wsp_feed(&S.proto, p, n);
+	if (r == 0)
+		return 0;
+	if (r == 1) {
+		const struct wsp *w = &S.proto;
+		if (w->close_code)
+			mkt_info(1, "the server closed with code %d%s%s",
+			    w->close_code, w->reason[0] ? ": " : "", w->reason);
+		else
+			mkt_info(1, "the server closed the connection");
+		send_close(w->close_code);
+		S.close_after_flush = 1;
+		S.rx_off = 1;
+		return 0;
+	}
+	if (!S.proto.open) {
+		S.fail_status = S.proto.status;
+		snprintf(S.fail, sizeof(S.fail), "connection failed: %s",
+		    S.proto.err);
+		if (S.proto.status)
+			snprintf(S.fail + strlen(S.fail), sizeof(S.fail) -
+			    strlen(S.fail), " (HTTP %d)", S.proto.status);
+		return -1;
+	}
+	/* the server broke the protocol: say so, close with 1002 */
+	snprintf(S.fail, sizeof(S.fail), "%s", S.proto.err);
+	send_close(1002);
+	S.close_after_flush = 1;
+	S.rx_off = 1;
+	return 0;
+}
+
+/* Bytes from the socket: through TLS when there is TLS. -1 to close. */
+static int rx_bytes(const char *in, size_t len)
+{
+	static char plain[256 << 10];
+	char e[256];
+	if (!S.tls)
+		return rx_plain(in, len);
+	int r = tlsc_feed(S.tls, in, len, &S.tx, e, sizeof(e));
+	if (r == 1) {
+		mkt_buf_reset(&S.fr);
+		if (wsp_start(&S.proto, &S.fr, S.host, S.port, S.port == 443,
+		    S.path) < 0)
+			errx(MKT_EXIT_FAIL, "cannot build the upgrade request");
+		tx_add(S.fr.p, S.fr.len);
+	}
+	while (r >= 0) {
+		long k = tlsc_read(S.tls, plain, sizeof(plain), &S.tx, e, sizeof(e));
+		if (k <= 0) {
+			r = (int)k;
+			break;
+		}
+		if (rx_plain(plain, (size_t)k) < 0)
+			return -1;
+	}
+	if (S.wsi && S.tx.len > LWS_PRE)
+		lws_callback_on_writable(S.wsi);
+	if (r < 0 && !S.fail[0])
+		snprintf(S.fail, sizeof(S.fail), "%s%s",
+		    S.state == C_OPEN ? "" : "connection failed: ", e);
+	return r < 0 ? -1 : 0;
+}
+
+/* The connection ended (or never came up): report, plan the next. */
+static void conn_over(void)
+{
+	S.wsi = NULL;
+	if (S.tls)
+		tlsc_end(S.tls);
+	if (S.state == C_OPEN) {
+		if (S.last_rx > S.opened)
+			S.attempt = 0;
+		if (S.fail[0] && mkt_verbosity >= 0 && !S.finished && !mkt_stop)
+			warnx("%s", S.fail);
+		schedule_reconnect("connection closed");
+		return;
+	}
+	const char *why = S.fail[0] ? S.fail :
+	    "connection failed: closed before the upgrade was answered";
+	int st = S.fail_status;
+	if (st == 401 || st == 403) {
+		warnx("%s: the key was refused", why);
+		stop_fatal();
+		S.state = C_IDLE;
+		return;
+	}
+	if (st == 429 || st == 406 || st == 503 || st == 418)
+		S.busy = 1;
+	schedule_reconnect(why);
+}
+
 static int callback(struct lws *wsi, enum lws_callback_reasons reason,
     void *user, void *in, size_t len)
 {
+	(void)user;
 	switch (reason) {
-	case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_CLIENT_VERIFY_CERTS:
-		/* the system store, and --cacert on top of it */
-		SSL_CTX_set_default_verify_paths((SSL_CTX *)user);
-		if (opt.cacert && !SSL_CTX_load_verify_locations((SSL_CTX *)user,
-		    opt.cacert, NULL)) {
-			warnx("%s: cannot load certificates", opt.cacert);
-			return 1;
-		}
-		return 0;
-	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
 		if (wsi != S.wsi && S.wsi)
 			return 0;
-		int st = lws_http_client_http_response(wsi);
-		char why[256];
-		snprintf(why, sizeof(why), "connection failed: %.*s%s",
+		snprintf(S.fail, sizeof(S.fail), "connection failed: %.*s",
 		    in ? (int)(len && len < 200 ? len : strnlen(in, 200)) : 7,
-		    in ? (const char *)in : "unknown", "");
-		if (st)
-			snprintf(why + strlen(why), sizeof(why) - strlen(why),
-			    " (HTTP %d)", st);
-		S.wsi = NULL;
-		if (st == 401 || st == 403) {
-			warnx("%s: the key was refused", why);
-			stop_fatal();
-			S.state = C_IDLE;
-			return 0;
+		    in ? (const char *)in : "unknown");
+		S.fail_status = 0;
+		S.state = C_CONNECTING;
+		conn_over();
+		return 0;
+	case LWS_CALLBACK_RAW_CONNECTED: {
+		char e[256];
+		if (wsi != S.wsi)
+			return -1;
+		if (S.tls) {
+			if (tlsc_start(S.tls, S.host, &S.tx, e, sizeof(e)) < 0) {
+				snprintf(S.fail, sizeof(S.fail), "connection failed: %s", e);
+				return -1;
+			}
+		} else {
+			mkt_buf_reset(&S.fr);
+			if (wsp_start(&S.proto, &S.fr, S.host, S.port, S.port == 80,
+			    S.path) < 0)
+				errx(MKT_EXIT_FAIL, "cannot build the upgrade request");
+			tx_add(S.fr.p, S.fr.len);
 		}
-		if (st == 429 || st == 406 || st == 503 || st == 418)
-			S.busy = 1;
-		schedule_reconnect(why);
+		lws_callback_on_writable(wsi);
 		return 0;
 	}
-	case LWS_CALLBACK_CLIENT_ESTABLISHED:
-		S.state = C_OPEN;
-		S.opened = S.last_rx = mkt_mono_ns();
-		S.rx.len = 0;
-		mkt_info(1, "connected to %s:%d", S.host, S.port);
-		S.ws.preset->on_open(&S.ws);
-		if (S.qn > S.qhead)
-			lws_callback_on_writable(wsi);
-		return 0;
-	case LWS_CALLBACK_CLIENT_RECEIVE:
+	case LWS_CALLBACK_RAW_RX:
+		if (wsi != S.wsi)
+			return -1;
 		S.last_rx = mkt_mono_ns();
-		if (lws_is_first_fragment(wsi)) {
-			mkt_buf_reset(&S.rx);
-			S.skipping = 0;
-		}
-		if (!S.skipping) {
-			if (S.rx.len + len > (size_t)opt.max_frame) {
-				S.skipping = 1;
-				S.frames++;
-				ws_bad(&S.ws, "message longer than %lld bytes skipped",
-				    opt.max_frame);
-				mkt_buf_reset(&S.rx);
-			} else if (mkt_buf_add(&S.rx, in, len) < 0) {
-				errx(MKT_EXIT_FAIL, "out of memory");
-			}
-		}
-		if (lws_is_final_fragment(wsi) &&
-		    !lws_remaining_packet_payload(wsi)) {
-			if (!S.skipping)
-				handle_frame(S.rx.p ? S.rx.p : "", S.rx.len);
-			S.skipping = 0;
-			mkt_buf_reset(&S.rx);
-			if (opt.unbuffered)
-				out_flush(0);
-		}
-		return 0;
-	case LWS_CALLBACK_CLIENT_WRITEABLE:
-		if (S.closing)
-			return -1; /* lws sends the close frame set up in tick() */
-		if (S.qhead < S.qn) {
+		return rx_bytes(in, len);
+	case LWS_CALLBACK_RAW_WRITEABLE:
+		if (wsi != S.wsi)
+			return -1;
+		while (S.state == C_OPEN && !S.sent_close && S.qhead < S.qn) {
 			struct mkt_buf *b = &S.q[S.qhead];
-			size_t n = b->len - LWS_PRE;
+			int secret = S.qsecret[S.qhead];
 			if (mkt_verbosity >= 1) {
-				if (S.qsecret[S.qhead])
+				if (secret)
 					mkt_info(1, "sent the authentication message");
 				else
-					mkt_info(1, "sent %.*s", (int)(n > 300 ? 300 : n),
-					    b->p + LWS_PRE);
+					mkt_info(1, "sent %.*s",
+					    (int)(b->len > 300 ? 300 : b->len), b->p);
 			}
-			if (lws_write(wsi, (unsigned char *)b->p + LWS_PRE, n,
-			    LWS_WRITE_TEXT) < (int)n)
-				return -1;
+			send_frame(WSP_TEXT, b->p, b->len, secret);
 			/* a message that held a secret does not stay in memory */
-			if (S.qsecret[S.qhead])
+			if (secret)
 				memset(b->p, 0, b->len);
 			S.qhead++;
-			if (S.qhead < S.qn)
-				lws_callback_on_writable(wsi);
 		}
-		return 0;
-	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
-		if (len >= 2) {
-			const unsigned char *c = in;
-			mkt_info(1, "the server closed with code %d%s%.*s",
-			    c[0] << 8 | c[1], len > 2 ? ": " : "",
-			    (int)(len > 2 ? (len - 2 > 200 ? 200 : len - 2) : 0),
-			    (const char *)in + 2);
+		if (S.tx.len > LWS_PRE) {
+			size_t n = S.tx.len - LWS_PRE;
+			if (lws_write(wsi, (unsigned char *)S.tx.p + LWS_PRE, n,
+			    LWS_WRITE_RAW) < (int)n)
+				return -1;
+			tx_reset();
 		}
-		return 0;
-	case LWS_CALLBACK_CLIENT_CLOSED:
-		if (wsi == S.wsi || !S.wsi) {
-			S.wsi = NULL;
-			if (S.last_rx > S.opened)
-				S.attempt = 0;
-			schedule_reconnect("connection closed");
-		}
+		return S.close_after_flush ? -1 : 0;
+	case LWS_CALLBACK_RAW_CLOSE:
+		if (wsi == S.wsi)
+			conn_over();
 		return 0;
 	default:
 		return 0;
@@ -1061,9 +1215,20 @@ static void tick(lws_sorted_usec_list_t *sul)
 		if (S.wsi && !S.closing) {
 			S.closing = 1;
 			lws_set_timeout(S.wsi, PENDING_TIMEOUT_CLOSE_SEND, 1);
-			lws_close_reason(S.wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
+			/* a close frame, then the server's answer (or the
+			 * timeout) ends the connection */
+			if (S.state == C_OPEN)
+				send_close(1000);
+			else
+				S.close_after_flush = 1;
 			lws_callback_on_writable(S.wsi);
 		}
+	} else if (S.state == C_CONNECTING && S.wsi &&
+	    now - S.conn_at > HANDSHAKE_NS) {
+		snprintf(S.fail, sizeof(S.fail), "connection failed: no answer "
+		    "to the upgrade in %d s", (int)(HANDSHAKE_NS / 1000000000));
+		S.conn_at = now;
+		lws_set_timeout(S.wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
 	} else if (S.state == C_OPEN && opt.stall > 0 && S.wsi &&
 	    now - S.last_rx > (int64_t)(opt.stall * 1e9)) {
 		warnx("no frame for %.1fs; dropping the connection", opt.stall);
@@ -1239,8 +1404,9 @@ int main(int argc, char **argv)
 		case 'v': if (mkt_verbosity >= 0) mkt_verbosity++; break;
 		case 'h': usage(stdout); return MKT_EXIT_OK;
 		case 'V':
-			snprintf(e, sizeof(e), "libwebsockets %s",
-			    lws_get_library_version());
+			snprintf(e, sizeof(e), "libwebsockets %s, %s",
+			    lws_get_library_version(),
+			    OpenSSL_version(OPENSSL_VERSION));
 			mkt_print_version(e);
 			return MKT_EXIT_OK;
 		default: usage(stderr); return MKT_EXIT_USAGE;
@@ -1300,6 +1466,8 @@ int main(int argc, char **argv)
 	}
 	if (opt.cacert && access(opt.cacert, R_OK) < 0)
 		err(MKT_EXIT_FAIL, "%s", opt.cacert);
+	S.proto.ops = &proto_ops;
+	S.proto.max_msg = (size_t)opt.max_frame;
 
 	const char *base = opt.url ? opt.url : ws->preset->default_url;
 	if (ws->preset->build_url) {
@@ -1315,6 +1483,10 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return MKT_EXIT_USAGE;
 	}
+
+	if (S.tls_wanted && !(S.tls = tlsc_new(opt.cacert, opt.insecure, e,
+	    sizeof(e))))
+		errx(MKT_EXIT_FAIL, "%s", e);
 
 	mkt_signals_init();
 	S.rng = (uint64_t)mkt_mono_ns() ^ ((uint64_t)getpid() << 32) ^
@@ -1347,7 +1519,8 @@ int main(int argc, char **argv)
 	info.uid = -1;
 	info.timeout_secs = 15;
 	info.connect_timeout_secs = 15;
-	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	/* raw reads of up to this much at a time */
+	info.pt_serv_buf_size = 256 << 10;
 	if (!(ctx = lws_create_context(&info)))
 		errx(MKT_EXIT_FAIL, "cannot create the WebSocket context");
 
@@ -1394,6 +1567,8 @@ int main(int argc, char **argv)
 	mkt_rec_summary();
 	if (ws->map)
 		mkt_jq_free(ws->map);
+	tlsc_free(S.tls);
+	wsp_free(&S.proto);
 	if (S.fatal || io_failed || S.bad)
 		return MKT_EXIT_FAIL;
 	return MKT_EXIT_OK;
