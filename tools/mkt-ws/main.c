@@ -217,6 +217,7 @@ static struct {
 	size_t qn, qhead, qcap;
 	uint64_t frames, records, reconnects, bad, dups, other;
 	struct mkt_map seen;        /* symbol -> struct seen */
+	struct mkt_buf tail;        /* ,"venue":"NAME"}\n */
 	lws_sorted_usec_list_t tick;
 } S;
 
@@ -505,6 +506,8 @@ static void rec_begin(const char *type, const char *sym, size_t symlen)
 	mkt_json_str(b, sym, symlen);
 }
 
+static void rec_done(void);
+
 static void rec_end(const char *raw, size_t rawlen)
 {
 	struct mkt_buf *b = &out.cur;
@@ -515,6 +518,12 @@ static void rec_end(const char *raw, size_t rawlen)
 		mkt_buf_add(b, raw, rawlen);
 	}
 	mkt_buf_add(b, "}\n", 2);
+	rec_done();
+}
+
+/* A record has been appended. */
+static void rec_done(void)
+{
 	S.records++;
 	if (opt.unbuffered)
 		out_flush(0);
@@ -587,6 +596,126 @@ void ws_trade(struct ws *s, const char *sym, size_t symlen, double price,
 	mkt_json_key(&out.cur, "ts");
 	mkt_json_int(&out.cur, ts_ms);
 	rec_end(raw, rawlen);
+}
+
+/* Whether the JSON number text t[0..n) is exactly what the emitter
+ * writes for its value, so that it can be copied as it is: no exponent,
+ * no "-0", no trailing zero after a point, at most 15 significant digits
+ * (a decimal of 15 digits or fewer is the shortest text of its double)
+ * and a magnitude in [1e-4, 1e15) or zero, where no exponent is used. */
+static int num_is_canonical(const char *t, size_t n)
+{
+	size_t i = t[0] == '-', id = 0, fd = 0, lz = 0;
+	if (i == n)
+		return 0;
+	if (t[i] == '0') {
+		i++;
+		if (i == n)
+			return t[0] != '-';
+	} else {
+		while (i < n && t[i] >= '0' && t[i] <= '9')
+			i++, id++;
+	}
+	if (i < n) {
+		if (t[i] != '.')
+			return 0;
+		for (i++; i < n && t[i] >= '0' && t[i] <= '9'; i++) {
+			if (t[i] == '0' && lz == fd && id == 0)
+				lz++;
+			fd++;
+		}
+		if (i < n || t[n - 1] == '0')
+			return 0;
+		if (id == 0 && lz > 3)
+			return 0;
+	}
+	return id + fd - (id ? 0 : lz) <= 15;
+}
+
+/* Append number field f (a JSON number, or a string holding one) as the
+ * emitter would write its value: copied when its text is already that,
+ * else parsed and written. -1 when f is not a number. */
+static int num_copy(struct mkt_buf *b, const struct mkt_jfield *f)
+{
+	if (f->type == MKT_JNUM && num_is_canonical(f->val, f->vlen))
+		return mkt_buf_add(b, f->val, f->vlen), 0;
+	double d;
+	if (mkt_jfield_double(f, 1, &d) < 0)
+		return -1;
+	fast_num(b, d);
+	return 0;
+}
+
+/* Whether f is a JSON integer of at most 18 digits (not "-0"): its text
+ * is what mkt_json_int() writes for it. */
+static int int_is_plain(const struct mkt_jfield *f)
+{
+	if (f->type != MKT_JNUM || f->vlen > 19)
+		return 0;
+	size_t i = f->val[0] == '-';
+	if (i == f->vlen || (f->val[i] == '0' && (i || f->vlen > 1)))
+		return 0;
+	for (; i < f->vlen; i++)
+		if (f->val[i] < '0' || f->val[i] > '9')
+			return 0;
+	return 1;
+}
+
+int ws_trade_f(struct ws *s, const struct mkt_jfield *sym,
+    const struct mkt_jfield *price, const struct mkt_jfield *size,
+    const struct mkt_jfield *ts, const char *id, size_t idlen,
+    const char *raw, size_t rawlen)
+{
+	struct mkt_buf *b = &out.cur;
+	const char *sp = sym->val;
+	size_t sl = sym->vlen;
+	int64_t t = 0;
+	int tplain = int_is_plain(ts);
+	if (sym->type != MKT_JSTR ||
+	    (!tplain && mkt_jfield_time(ts, MKT_TU_MS, &t) < 0))
+		return -1;
+	if (sym->vesc) {
+		mkt_buf_reset(&s->tmp2);
+		if (mkt_jfield_string(sym, &s->tmp2, &sp, &sl) < 0)
+			return -1;
+	}
+	if (!want_more())
+		return 0;
+	size_t at = b->len;
+	static const char head[] = "{\"type\":\"trade\",\"symbol\":";
+	mkt_buf_add(b, head, sizeof(head) - 1);
+	if (sym->vesc)
+		mkt_json_str(b, sp, sl);
+	else
+		mkt_buf_add(b, sym->val - 1, sym->vlen + 2); /* with its quotes */
+	mkt_buf_add(b, ",\"price\":", 9);
+	if (num_copy(b, price) < 0)
+		goto bad;
+	mkt_buf_add(b, ",\"size\":", 8);
+	if (num_copy(b, size) < 0)
+		goto bad;
+	if (id && opt.dedup > 0 && seen_check(sp, sl, id, idlen)) {
+		S.dups++;
+		b->len = at;
+		b->p[at] = '\0';
+		return 0;
+	}
+	mkt_buf_add(b, ",\"ts\":", 6);
+	if (tplain)
+		mkt_buf_add(b, ts->val, ts->vlen);
+	else
+		mkt_json_int(b, t);
+	if (S.ws.raw) {
+		rec_end(raw, rawlen);
+		return 0;
+	}
+	mkt_buf_add(b, S.tail.p, S.tail.len);
+	rec_done();
+	return 0;
+bad:
+	b->len = at;
+	b->p[at] = '\0';
+	return -1;
 }
 
 void ws_quote(struct ws *s, const char *sym, size_t symlen, double bid,
@@ -1466,6 +1595,9 @@ int main(int argc, char **argv)
 	}
 	if (opt.cacert && access(opt.cacert, R_OK) < 0)
 		err(MKT_EXIT_FAIL, "%s", opt.cacert);
+	mkt_buf_adds(&S.tail, ",\"venue\":");
+	mkt_json_str(&S.tail, ws->preset->name, strlen(ws->preset->name));
+	mkt_buf_add(&S.tail, "}\n", 2);
 	S.proto.ops = &proto_ops;
 	S.proto.max_msg = (size_t)opt.max_frame;
 

@@ -77,6 +77,71 @@ static void massive_subscribe(struct ws *s)
 	ws_send(s, b->p, b->len, 0);
 }
 
+/* The hot path: a trade event (T, or XT for crypto) whose keys have no
+ * escapes, its fields picked out in one pass over the scanned object
+ * (the last of a repeated key counts, as in a lookup). Returns 0 when it
+ * handled the event (a record, a duplicate, or a report of a bad one),
+ * -1 to leave it to the general path. */
+static int massive_trade(struct ws *s, struct mkt_jobj *o, const char *ev,
+    size_t len)
+{
+	const struct mkt_jfield *fev = NULL, *fsym = NULL, *fpair = NULL,
+	    *fp = NULL, *fs = NULL, *ft = NULL, *fi = NULL;
+	for (size_t i = 0; i < o->n; i++) {
+		const struct mkt_jfield *f = &o->f[i];
+		const char *k = f->key;
+		if (f->kesc)
+			return -1;
+		switch (f->klen) {
+		case 1:
+			switch (k[0]) {
+			case 'p': fp = f; break;
+			case 's': fs = f; break;
+			case 't': ft = f; break;
+			case 'i': fi = f; break;
+			}
+			break;
+		case 2:
+			if (k[0] == 'e' && k[1] == 'v')
+				fev = f;
+			break;
+		case 3:
+			if (k[0] == 's' && k[1] == 'y' && k[2] == 'm')
+				fsym = f;
+			break;
+		case 4:
+			if (!memcmp(k, "pair", 4))
+				fpair = f;
+			break;
+		}
+	}
+	if (!fev || fev->type != MKT_JSTR || fev->vesc)
+		return -1;
+	int crypto;
+	if (fev->vlen == 1 && fev->val[0] == 'T')
+		crypto = 0;
+	else if (fev->vlen == 2 && fev->val[0] == 'X' && fev->val[1] == 'T')
+		crypto = 1;
+	else
+		return -1;
+	const struct mkt_jfield *fy = crypto ? fpair : fsym;
+	if (!fy || fy->type != MKT_JSTR) {
+		ws_bad(s, "%s event without \"%s\"", crypto ? "XT" : "T",
+		    crypto ? "pair" : "sym");
+		return 0;
+	}
+	const char *id = NULL;
+	size_t idl = 0;
+	if (fi && fi->type != MKT_JNULL) {
+		id = fi->val;
+		idl = fi->vlen;
+	}
+	if (!fp || !fs || !ft ||
+	    ws_trade_f(s, fy, fp, fs, ft, id, idl, ev, len) < 0)
+		ws_bad(s, "trade without a numeric \"p\", \"s\" or \"t\"");
+	return 0;
+}
+
 static void massive_event(struct ws *s, const char *ev, size_t len)
 {
 	struct mkt_jobj *o = &s->o;
@@ -85,6 +150,8 @@ static void massive_event(struct ws *s, const char *ev, size_t len)
 		ws_bad(s, "not JSON: %s", e);
 		return;
 	}
+	if (massive_trade(s, o, ev, len) == 0)
+		return;
 	const char *t, *sym, *msg = "";
 	size_t tl, syml, msgl = 0;
 	if (ws_str(s, o, "ev", &t, &tl) < 0) {

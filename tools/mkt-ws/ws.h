@@ -91,6 +91,15 @@ const char *ws_env(const char *name);
 void ws_trade(struct ws *s, const char *sym, size_t symlen, double price,
     double size, int64_t ts_ms, const char *id, size_t idlen,
     const char *raw, size_t rawlen);
+/* A trade straight from the fields of a scanned event: the symbol (a
+ * string), price and size (numbers, or strings holding them) and time
+ * (ms, or RFC 3339), each copied as text where the text is already what
+ * ws_trade() would write. -1 (nothing written) when a field is not of
+ * its type. */
+int ws_trade_f(struct ws *s, const struct mkt_jfield *sym,
+    const struct mkt_jfield *price, const struct mkt_jfield *size,
+    const struct mkt_jfield *ts, const char *id, size_t idlen,
+    const char *raw, size_t rawlen);
 void ws_quote(struct ws *s, const char *sym, size_t symlen, double bid,
     double bid_size, double ask, double ask_size, int64_t ts_ms,
     const char *raw, size_t rawlen);
