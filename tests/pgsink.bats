@@ -88,6 +88,48 @@ EOF
 EOF
 }
 
+@test "pgsink: rows sent in binary give what their text form gives, rejects included" {
+	cols="id int, t text, i2 int2, i4 int4, i8 int8, f4 real, f8 float8, b bool,
+		ts timestamptz, tsn timestamp, j json, jb jsonb, vc varchar(4)"
+	# every row of tb can go in COPY's binary format; in tt each row also
+	# has a numeric value, which has none here, so every row goes as text
+	q "CREATE TABLE tb ($cols); CREATE TABLE tt ($cols, n numeric)"
+	cat >"$BATS_TEST_TMPDIR/in" <<'EOF'
+{"id":1,"t":"plain","i2":32767,"i4":2147483647,"i8":9223372036854775807,"f4":1.5,"f8":175.5,"b":true,"ts":1704931200123,"tsn":1704931200123,"j":{"a":[1,2]},"jb":"str\"q","vc":"abcd"}
+{"id":2,"t":"tab\there\nnl \\ bs \u00e9 \\N","i2":-32768,"i4":-2147483648,"i8":-9223372036854775808,"f4":3.4e38,"f8":1e-320,"b":false,"ts":-62135596800000,"j":[1,"x"],"jb":{"k":null}}
+{"id":3,"t":12.50,"i2":32768}
+{"id":4,"t":true,"i4":2147483648}
+{"id":5,"t":{"x":1},"i8":9223372036854775808}
+{"id":6,"i2":1.0,"i4":1e3,"f4":3.5e38}
+{"id":7,"f8":1e400}
+{"id":8,"f8":1e-400}
+{"id":9,"f8":"2.5","b":"yes","i4":"42","ts":"2024-01-11T00:00:00.5+01:00"}
+{"id":10,"ts":253402300799999,"tsn":1.5}
+{"id":11,"f8":-0.0,"f4":-0,"i2":-0,"t":""}
+{"id":12,"f8":0.1,"f4":0.1,"t":null,"b":null,"ts":null,"j":null,"jb":null}
+{"id":13,"f4":1e-46}
+{"id":14,"f4":1e-40,"f8":123456789012345678901234567890}
+{"id":15,"t":"\u0000"}
+{"id":16,"b":1,"vc":"abcde"}
+EOF
+	awk '{ sub(/}$/, ",\"n\":1}"); print }' "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/in-n"
+	run pgsink -t tb --reject "$BATS_TEST_TMPDIR/rej-b" <"$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	run pgsink -t tt --reject "$BATS_TEST_TMPDIR/rej-t" <"$BATS_TEST_TMPDIR/in-n"
+	assert_failure 1
+	run q "SELECT * FROM tb ORDER BY id"
+	tb=$output
+	run q "SELECT id, t, i2, i4, i8, f4, f8, b, ts, tsn, j, jb, vc FROM tt ORDER BY id"
+	assert_equal "$output" "$tb"
+	assert_line -n 0 '1|plain|32767|2147483647|9223372036854775807|1.5|175.5|t|2024-01-11 00:00:00.123+00|2024-01-11 00:00:00.123|{"a":[1,2]}|"str\"q"|abcd'
+	assert_line -n 3 '9|||42|||2.5|t|2024-01-10 23:00:00.5+00||||'
+	assert_line -n 4 '10||||||||9999-12-31 23:59:59.999+00|1970-01-01 00:00:00.0015|||'
+	run jq -r .line "$BATS_TEST_TMPDIR/rej-b"
+	assert_output "$(printf '%s\n' 3 4 5 6 7 8 13 15 16)"
+	run diff <(jq -c 'del(.record)' "$BATS_TEST_TMPDIR/rej-b") <(jq -c 'del(.record)' "$BATS_TEST_TMPDIR/rej-t")
+	assert_success
+}
+
 @test "pgsink: --epoch-unit and fractional epochs" {
 	q "CREATE TABLE eu (id int, ts timestamptz)"
 	printf '%s\n' '{"id":1,"ts":1704931200}' '{"id":2,"ts":1704931200.25}' |

@@ -3,9 +3,13 @@
  *
  * Each input line is a JSON object whose fields name columns of one table.
  * The column types are read from the catalog once; each record is turned
- * into a row of COPY text data (values converted for their column: epoch
+ * into a row of COPY data (values converted for their column: epoch
  * numbers and RFC 3339 strings to timestamps, objects and arrays to jsonb)
- * and streamed to the server while input keeps coming. A batch is one
+ * and streamed to the server while input keeps coming. A row whose every
+ * value has an exact binary form for its column (the usual case: text,
+ * integers, floats, booleans, epoch timestamps, json) goes in COPY's
+ * binary format, which the server takes about twice as fast as text;
+ * any other row goes as text, for the server to parse as it would. A batch is one
  * transaction, committed when it holds --batch rows or --linger has
  * passed since its first row, whichever comes first, at end of input and
  * on SIGINT/SIGTERM. With --key the rows go through a temporary table and
@@ -65,11 +69,16 @@ static struct settings {
 
 enum kind { K_OTHER, K_INT, K_BOOL, K_JSON, K_TIME };
 
+/* binary COPY form of a column's type, B_NONE where rows go as text */
+enum bin { B_NONE, B_TEXT, B_I2, B_I4, B_I8, B_F4, B_F8, B_BOOL, B_TS,
+	B_JSON, B_JSONB };
+
 struct column {
 	char *name;
 	size_t nlen;
 	char *qname;    /* quoted identifier */
 	int kind;       /* enum kind */
+	int bin;        /* enum bin */
 };
 
 /* One buffered line of the open batch. */
@@ -363,7 +372,7 @@ static int load_columns(void)
 		return 0;
 	}
 	S.ncol = (size_t)nrow;
-	S.nw = (S.ncol + 63) / 64;
+	S.nw = (S.ncol + 1 + 63) / 64; /* bit ncol: the row is binary */
 	S.col = calloc(S.ncol, sizeof(*S.col));
 	S.vals = calloc(S.ncol, sizeof(*S.vals));
 	S.mask = calloc(S.nw, sizeof(*S.mask));
@@ -388,6 +397,19 @@ static int load_columns(void)
 		case 114: case 3802: c->kind = K_JSON; break;
 		case 1082: case 1114: case 1184: c->kind = K_TIME; break;
 		default: c->kind = (cat[0] == 'D') ? K_TIME : K_OTHER;
+		}
+		switch (oid) {
+		case 25: case 1042: case 1043: c->bin = B_TEXT; break;
+		case 21: c->bin = B_I2; break;
+		case 23: c->bin = B_I4; break;
+		case 20: c->bin = B_I8; break;
+		case 700: c->bin = B_F4; break;
+		case 701: c->bin = B_F8; break;
+		case 16: c->bin = B_BOOL; break;
+		case 1114: case 1184: c->bin = B_TS; break;
+		case 114: c->bin = B_JSON; break;
+		case 3802: c->bin = B_JSONB; break;
+		default: c->bin = B_NONE;
 		}
 		slot = mkt_map_put(&S.colmap, name, strlen(name), &isnew);
 		if (!c->name || !c->qname || !slot)
@@ -816,6 +838,11 @@ static int put_value(struct mkt_buf *b, const struct column *c,
 	}
 }
 
+static inline int mask_get(const uint64_t *m, size_t i)
+{
+	return (int)((m[i / 64] >> (i % 64)) & 1);
+}
+
 static int is_key(size_t ci)
 {
 	for (size_t k = 0; k < S.nkey; k++)
@@ -823,6 +850,208 @@ static int is_key(size_t ci)
 			return 1;
 	return 0;
 }
+
+/* ---- binary COPY rows ---- */
+
+static const char bin_header[19] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
+
+static void put_be(char *o, uint64_t v, int n)
+{
+	for (int k = n - 1; k >= 0; k--) {
+		o[k] = (char)(v & 0xff);
+		v >>= 8;
+	}
+}
+
+/* Append n bytes of big-endian v. */
+static int add_be(struct mkt_buf *b, uint64_t v, int n)
+{
+	if (mkt_buf_reserve(b, (size_t)n) < 0)
+		return -1;
+	put_be(b->p + b->len, v, n);
+	b->len += (size_t)n;
+	return 0;
+}
+
+/* A JSON number literal with no fraction or exponent, as int64. Returns
+ * 0, or -1 if it has one or does not fit. */
+static int plain_int(const struct mkt_jfield *f, int64_t *out)
+{
+	const char *p = f->val, *e = f->val + f->vlen;
+	uint64_t v = 0;
+	int neg = *p == '-';
+
+	p += neg;
+	if (p == e || e - p > 19)
+		return -1;
+	for (; p < e; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (v > (uint64_t)INT64_MAX)
+		return -1;
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return 0;
+}
+
+/* Whether a number literal's mantissa has a digit other than 0 (so that
+ * a result of 0 is an underflow, which the server refuses). */
+static int nonzero_mantissa(const struct mkt_jfield *f)
+{
+	for (size_t i = 0; i < f->vlen && f->val[i] != 'e' && f->val[i] != 'E'; i++)
+		if (f->val[i] >= '1' && f->val[i] <= '9')
+			return 1;
+	return 0;
+}
+
+/* Append field f's value for column c in COPY binary format, without
+ * its length word. Returns 1 if done, 0 if the value has no binary form
+ * that is exactly what the server makes of its text form (the row then
+ * goes as text and is converted, or refused, as text rows are), -1 out
+ * of memory. Times are microseconds since 2000-01-01, kept within the
+ * years 1 to 9999 that the text form can write. */
+static int put_bin(struct mkt_buf *b, const struct column *c,
+    const struct mkt_jfield *f)
+{
+	const char *s;
+	size_t n;
+	int64_t v;
+
+	switch (c->bin) {
+	case B_TEXT:
+		switch (f->type) {
+		case MKT_JSTR:
+			if (!f->vesc)
+				return mkt_buf_add(b, f->val, f->vlen) < 0 ? -1 : 1;
+			mkt_buf_reset(&S.tmp);
+			if (mkt_jfield_string(f, &S.tmp, &s, &n) < 0)
+				return 0;
+			return mkt_buf_add(b, s, n) < 0 ? -1 : 1;
+		case MKT_JTRUE:
+		case MKT_JFALSE:
+			return mkt_buf_adds(b, f->type == MKT_JTRUE ? "true" : "false") < 0 ? -1 : 1;
+		default: /* numbers, objects and arrays as written */
+			return mkt_buf_add(b, f->val, f->vlen) < 0 ? -1 : 1;
+		}
+	case B_JSONB:
+		if (mkt_buf_addc(b, 1) < 0) /* jsonb's binary version */
+			return -1;
+		/* fall through */
+	case B_JSON:
+		if (f->type == MKT_JSTR)
+			return mkt_buf_add(b, f->val - 1, f->vlen + 2) < 0 ? -1 : 1;
+		return mkt_buf_add(b, f->val, f->vlen) < 0 ? -1 : 1;
+	case B_I2:
+	case B_I4:
+	case B_I8:
+		if (f->type != MKT_JNUM || plain_int(f, &v) < 0)
+			return 0;
+		if (c->bin == B_I2 && (v < INT16_MIN || v > INT16_MAX))
+			return 0;
+		if (c->bin == B_I4 && (v < INT32_MIN || v > INT32_MAX))
+			return 0;
+		n = c->bin == B_I2 ? 2 : c->bin == B_I4 ? 4 : 8;
+		return add_be(b, (uint64_t)v, (int)n) < 0 ? -1 : 1;
+	case B_F8: {
+		double d;
+		uint64_t u;
+
+		if (f->type != MKT_JNUM || mkt_json_parse_number(f->val, f->vlen, &d) < 0 ||
+		    !isfinite(d) || (d == 0 && nonzero_mantissa(f)))
+			return 0;
+		memcpy(&u, &d, 8);
+		return add_be(b, u, 8) < 0 ? -1 : 1;
+	}
+	case B_F4: {
+		char num[64], *end;
+		float x;
+		uint32_t u;
+
+		if (f->type != MKT_JNUM || f->vlen >= sizeof(num))
+			return 0;
+		memcpy(num, f->val, f->vlen);
+		num[f->vlen] = '\0';
+		errno = 0;
+		x = strtof(num, &end);
+		if (errno || *end || !isfinite(x))
+			return 0;
+		memcpy(&u, &x, 4);
+		return add_be(b, u, 4) < 0 ? -1 : 1;
+	}
+	case B_BOOL:
+		if (f->type != MKT_JTRUE && f->type != MKT_JFALSE)
+			return 0;
+		return mkt_buf_addc(b, f->type == MKT_JTRUE ? 1 : 0) < 0 ? -1 : 1;
+	case B_TS: {
+		/* 0001-01-01 and 9999-12-31T23:59:59.999999 in seconds */
+		const int64_t lo = -62135596800LL, hi = 253402300799LL;
+		int64_t per = 1000000000LL / mkt_tunit_ns(opt.unit), us;
+
+		if (f->type != MKT_JNUM || plain_int(f, &v) < 0)
+			return 0;
+		if (v < lo * per || v / per > hi)
+			return 0;
+		if (opt.unit == MKT_TU_NS) {
+			if (v % 1000)
+				return 0; /* the server rounds nanoseconds its own way */
+			us = v / 1000;
+		} else {
+			us = v * (1000000 / per);
+		}
+		us -= 946684800LL * 1000000; /* 2000-01-01 */
+		return add_be(b, (uint64_t)us, 8) < 0 ? -1 : 1;
+	}
+	default:
+		return 0;
+	}
+}
+
+/* Append the line's row (fields in S.vals, columns in S.mask) in COPY
+ * binary format, folding key values into *kh. Returns 1 if appended, 0
+ * if some value has no exact binary form (S.copy is then as it was). */
+static int put_row_bin(uint64_t *kh)
+{
+	size_t row0 = S.copy.len, nf = 0;
+
+	if (add_be(&S.copy, 0, 2) < 0)
+		err(1, "out of memory");
+	for (size_t ci = 0; ci < S.ncol; ci++) {
+		const struct mkt_jfield *f = S.vals[ci];
+		size_t lenpos, v0;
+		int r;
+
+		if (!mask_get(S.mask, ci))
+			continue;
+		nf++;
+		lenpos = S.copy.len;
+		if (add_be(&S.copy, 0, 4) < 0)
+			err(1, "out of memory");
+		v0 = S.copy.len;
+		if ((int)ci == S.extra_col) {
+			if (S.col[ci].bin == B_JSONB)
+				mkt_buf_addc(&S.copy, 1);
+			r = mkt_buf_add(&S.copy, S.extra.p, S.extra.len) < 0 ? -1 : 1;
+		} else if (f->type == MKT_JNULL) {
+			put_be(S.copy.p + lenpos, (uint32_t)-1, 4);
+			continue;
+		} else {
+			r = put_bin(&S.copy, &S.col[ci], f);
+		}
+		if (r < 0 || S.copy.oom)
+			err(1, "out of memory");
+		if (r == 0 || S.copy.len - v0 > INT32_MAX) {
+			S.copy.len = row0;
+			return 0;
+		}
+		put_be(S.copy.p + lenpos, S.copy.len - v0, 4);
+		if (S.nkey && is_key(ci))
+			*kh = (*kh ^ mkt_hash(S.copy.p + v0, S.copy.len - v0)) * 0x100000001b3ULL;
+	}
+	put_be(S.copy.p + row0, nf, 2);
+	return 1;
+}
+
 
 /* Remember the key hash of the line being taken; a hash seen before in
  * this batch (a repeated key, or rarely a collision) sets S.batch_dup,
@@ -858,10 +1087,6 @@ static void note_key(uint64_t h)
 	S.keyset[i].gen = S.gen;
 }
 
-static inline int mask_get(const uint64_t *m, size_t i)
-{
-	return (int)((m[i / 64] >> (i % 64)) & 1);
-}
 
 /* Take one input line into the open batch: scan it, map its fields to
  * columns, append its COPY row, keep the line for retries. Returns 1 if
@@ -934,6 +1159,15 @@ static int take_line(const char *line, size_t len, uint64_t lineno)
 		}
 	}
 	uint64_t kh = 0x9e3779b97f4a7c15ULL;
+	for (size_t w = 0; w < S.nw; w++)
+		if (S.mask[w])
+			first = 0;
+	if (!first && put_row_bin(&kh)) {
+		S.mask[S.ncol / 64] |= 1ULL << (S.ncol % 64);
+		goto taken;
+	}
+	first = 1;
+	kh = 0x9e3779b97f4a7c15ULL;
 	for (size_t ci = 0; ci < S.ncol; ci++) {
 		size_t v0;
 		if (!mask_get(S.mask, ci))
@@ -955,14 +1189,14 @@ static int take_line(const char *line, size_t len, uint64_t lineno)
 		if (S.nkey && is_key(ci))
 			kh = (kh ^ mkt_hash(S.copy.p + v0, S.copy.len - v0)) * 0x100000001b3ULL;
 	}
-	if (S.nkey)
-		note_key(kh);
 	if (first) {
 		bad_record(lineno, line, len, 1, "no fields");
 		return 0;
 	}
 	mkt_buf_addc(&S.copy, '\n');
-
+taken:
+	if (S.nkey)
+		note_key(kh);
 	if (S.n == S.cap) {
 		size_t nc = S.cap ? S.cap * 2 : 1024;
 		struct line *l = realloc(S.ln, nc * sizeof(*l));
@@ -1009,27 +1243,6 @@ static void add_cols(size_t i)
 	}
 }
 
-/* Send the COPY command for rows shaped like line i into target. */
-static int copy_start(size_t i, const char *target)
-{
-	PGresult *res;
-	int rc = DB_OK;
-
-	mkt_buf_reset(&S.sql);
-	mkt_buf_printf(&S.sql, "COPY %s (", target);
-	add_cols(i);
-	mkt_buf_adds(&S.sql, ") FROM STDIN");
-	if (S.sql.oom)
-		err(1, "out of memory");
-	res = PQexec(S.conn, S.sql.p);
-	if (PQresultStatus(res) != PGRES_COPY_IN)
-		rc = db_error(res);
-	else
-		S.in_copy = 1;
-	PQclear(res);
-	return rc;
-}
-
 static int push(const char *p, size_t n)
 {
 	if (n && PQputCopyData(S.conn, p, (int)n) != 1)
@@ -1037,12 +1250,43 @@ static int push(const char *p, size_t n)
 	return DB_OK;
 }
 
+/* Send the COPY command for rows shaped like line i into target. */
+static int copy_start(size_t i, const char *target)
+{
+	PGresult *res;
+	int rc = DB_OK;
+
+	int bin = mask_get(S.masks + i * S.nw, S.ncol);
+
+	mkt_buf_reset(&S.sql);
+	mkt_buf_printf(&S.sql, "COPY %s (", target);
+	add_cols(i);
+	mkt_buf_adds(&S.sql, bin ? ") FROM STDIN (FORMAT binary)" : ") FROM STDIN");
+	if (S.sql.oom)
+		err(1, "out of memory");
+	res = PQexec(S.conn, S.sql.p);
+	if (PQresultStatus(res) != PGRES_COPY_IN)
+		rc = db_error(res);
+	else
+		S.in_copy = 1 + bin;
+	PQclear(res);
+	if (rc == DB_OK && bin)
+		rc = push(bin_header, sizeof(bin_header));
+	return rc;
+}
+
+
 /* End the COPY in progress and collect its result. */
 static int copy_end(void)
 {
 	PGresult *res;
 	int rc = DB_OK;
 
+	if (S.in_copy == 2) { /* binary: the trailer */
+		static const char trailer[2] = { '\377', '\377' };
+		if ((rc = push(trailer, 2)) != DB_OK)
+			return rc;
+	}
 	S.in_copy = 0;
 	if (PQputCopyEnd(S.conn, NULL) != 1)
 		return db_error(NULL);
