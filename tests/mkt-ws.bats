@@ -335,6 +335,8 @@ EOF
 	run mkt-ws --preset binance --symbols BTCUSDT --url "$URL/stream" -d 1s
 	assert_success
 	[ "$(count_in_log '"pong":true')" -ge 5 ]
+	# each pong carries the ping's payload back
+	[ "$(count_in_log '"pong":true,"data":"hb"')" -eq "$(count_in_log '"pong":true')" ]
 }
 
 @test "a slow reader does not stop the pongs" {
@@ -388,6 +390,18 @@ EOF
 	[ "$(grep -c '^{"type":"trade"' <<<"$output")" -eq 1 ]
 	run mkt-ws --preset massive --symbols AAPL --url "$wss" --cacert "$T/none.pem"
 	assert_failure 1
+	# a certificate for another address is refused even when trusted
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.2 \
+	    -addext subjectAltName=IP:127.0.0.2 -keyout "$T/key2.pem" -out "$T/cert2.pem" 2>/dev/null
+	start_venue --venue massive --tls "$T/cert2.pem" "$T/key2.pem" --frames 100 --per 1
+	run mkt-ws --preset massive --symbols AAPL --url "wss://127.0.0.1:$PORT/stocks" \
+	    --cacert "$T/cert2.pem" -d 1s --backoff-min 0.2
+	assert_success
+	refute_output --partial '{"type":"trade"'
+	assert_output --partial "connection failed: TLS: certificate verify failed: IP address mismatch"
+	run mkt-ws --preset massive --symbols AAPL --url "wss://127.0.0.1:$PORT/stocks" -n 1 --insecure
+	assert_success
+	[ "$(grep -c '^{"type":"trade"' <<<"$output")" -eq 1 ]
 }
 
 @test "generic: --send on connect and a jq --map" {
@@ -455,4 +469,85 @@ EOF
 	assert_success
 	run sh -c "printf '%s\n' \"\$0\" | sed 's/.*\"size\":\\([0-9]*\\).*/\\1/' | paste -sd' '" "$output"
 	assert_output "1 2 4 5 8 9 10 11 12 13"
+}
+
+# The frame parser against hand-made frames (venue.js --evil), sent a
+# few bytes at a time so that headers and payloads are cut anywhere.
+
+@test "frames: fragments with a ping inside, 16- and 64-bit lengths, binary; client frames masked" {
+	start_venue --evil frames
+	run --separate-stderr mkt-ws --preset massive --symbols E --url "$URL/" -n 5
+	assert_success
+	assert_output - <<'EOF'
+{"type":"trade","symbol":"E","price":100.25,"size":1,"ts":1704931200001,"venue":"massive"}
+{"type":"trade","symbol":"E","price":100.5,"size":2,"ts":1704931200002,"venue":"massive"}
+{"type":"trade","symbol":"E","price":100.75,"size":3,"ts":1704931200003,"venue":"massive"}
+{"type":"trade","symbol":"E","price":101,"size":4,"ts":1704931200004,"venue":"massive"}
+{"type":"trade","symbol":"E","price":101.25,"size":5,"ts":1704931200005,"venue":"massive"}
+EOF
+	# the ping between two fragments was answered with its payload
+	[ "$(count_in_log '"conn":1,"op":10,"masked":true,"data":"hb1"')" -eq 1 ]
+	# the auth message went out as one masked text frame
+	[ "$(count_in_log '"conn":1,"op":1,"masked":true,"data":"{\\"action\\":\\"auth\\"')" -eq 1 ]
+	# no client frame went unmasked; the end was a close frame 1000
+	[ "$(count_in_log '"masked":false')" -eq 0 ]
+	[ "$(count_in_log '"conn":1,"op":8,"masked":true,"code":1000')" -eq 1 ]
+}
+
+@test "frames: a masked server frame or a reserved bit is a protocol error (close 1002, reconnect)" {
+	start_venue --evil masked
+	run mkt-ws --preset massive --symbols E --url "$URL/" -d 1s --backoff-min 0.2 --backoff-max 0.3
+	assert_success
+	assert_output --partial "mkt-ws: protocol error: the server masked a frame"
+	# trade 1 of each connection: the first written, the replays dropped
+	[ "$(grep -c '^{"type":"trade"' <<<"$output")" -eq 1 ]
+	[ "$(count_in_log '"conn":1,"op":8,"masked":true,"code":1002')" -eq 1 ]
+	[ "$(count_in_log '"conn":2,"open":true')" -eq 1 ]
+	start_venue --evil rsv
+	run mkt-ws --preset massive --symbols E --url "$URL/" -d 0.5s
+	assert_success
+	assert_output --partial "mkt-ws: protocol error: the server set a reserved bit"
+	[ "$(count_in_log '"code":1002')" -ge 1 ]
+}
+
+@test "frames: a wrong Sec-WebSocket-Accept is refused before anything is sent" {
+	start_venue --evil bad-accept
+	run mkt-ws --preset massive --symbols E --url "$URL/" -d 0.7s --backoff-min 0.2 --backoff-max 0.3
+	assert_success
+	assert_output --partial "connection failed: the server's Sec-WebSocket-Accept does not answer our key; reconnecting in"
+	refute_output --partial '{"type":"trade"'
+	[ "$(count_in_log '"op":')" -eq 0 ]
+	[ "$(count_in_log '"open":true')" -ge 2 ]
+}
+
+@test "frames: a close frame from the server is echoed with its code, then a reconnect" {
+	start_venue --evil close
+	run mkt-ws -v --preset massive --symbols E --url "$URL/" -d 0.8s --backoff-min 0.1 --backoff-max 0.2
+	assert_success
+	assert_output --partial "mkt-ws: the server closed with code 4000: bye"
+	[ "$(count_in_log '"conn":1,"op":8,"masked":true,"code":4000')" -eq 1 ]
+	[ "$(count_in_log '"conn":2,"open":true')" -eq 1 ]
+}
+
+@test "frames: messages fragmented by a WebSocket library; --max-frame counts the whole message" {
+	start_venue --venue massive --frames 2 --per 2 --fragment 7
+	run --separate-stderr mkt-ws --preset massive --symbols AAPL --url "$URL/stocks" -n 4
+	assert_success
+	assert_output - <<'EOF'
+{"type":"trade","symbol":"AAPL","price":100.25,"size":1,"ts":1704931200001,"venue":"massive"}
+{"type":"trade","symbol":"AAPL","price":100.5,"size":2,"ts":1704931200002,"venue":"massive"}
+{"type":"trade","symbol":"AAPL","price":100.75,"size":3,"ts":1704931200003,"venue":"massive"}
+{"type":"trade","symbol":"AAPL","price":101,"size":4,"ts":1704931200004,"venue":"massive"}
+EOF
+	# 100 events (about 10 kB) a message, in fragments of 1000 bytes:
+	# each message is skipped whole, the small ones around them are read
+	start_venue --venue massive --frames 2 --per 100 --fragment 1000
+	run mkt-ws --preset massive --symbols AAPL --url "$URL/stocks" -d 1s --max-frame 4096
+	assert_failure 1
+	assert_output --partial "mkt-ws: frame:4: message longer than 4096 bytes skipped"
+	assert_output --partial "mkt-ws: frame:5: message longer than 4096 bytes skipped"
+	assert_output --partial "2 malformed"
+	refute_output --partial '{"type":"trade"'
+	run sent 1
+	assert_line --index 1 '{"action":"subscribe","params":"T.AAPL"}'
 }

@@ -7,7 +7,7 @@
 //       [--log F] [--frames N] [--per N] [--interval MS] [--key K]
 //       [--secret S] [--silent-after N] [--drop-after N] [--busy N]
 //       [--busy-msg N] [--malformed] [--ping MS] [--tls CERT KEY]
-//       [--flood N]
+//       [--flood N] [--fragment N] [--evil MODE]
 //
 // It listens on 127.0.0.1 only, writes its port to --portfile, and logs
 // every message a client sends (and every pong) as one JSON line to
@@ -34,11 +34,23 @@
 //   --flood N         (massive) after subscribing, send N trade events
 //                     of SYM0..SYM99 as fast as the socket takes them,
 //                     --per a frame, then close
+//   --fragment N      send each data message as fragments of N bytes
+//   --evil MODE       no WebSocket library: answer the upgrade and send
+//                     hand-made frames, a few bytes at a time, whatever
+//                     the client says; log the client's frames
+//                     ({"conn":1,"op":10,"masked":true,"data":"hb1"}).
+//                     MODE: frames (a fragmented message with a ping
+//                     inside, 16- and 64-bit lengths, a binary frame:
+//                     trades of size 1..5), masked (a masked frame after
+//                     trade 1), rsv (a reserved bit), bad-accept (a wrong
+//                     Sec-WebSocket-Accept), close (trade 1, then a close
+//                     frame 4000 "bye")
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const http = require('http');
 const https = require('https');
+const crypto = require('crypto');
 const { WebSocketServer } = require(path.join(__dirname, '../../node_modules/ws'));
 
 const a = { venue: 'massive', port: 0, frames: 1, per: 1, interval: 10,
@@ -68,6 +80,8 @@ for (let i = 0; i < argv.length; i++) {
 	case '--flood': a.flood = +v(); break;
 	case '--start': a.start = +v(); break;
 	case '--script': a.script = v(); break;
+	case '--fragment': a.fragment = +v(); break;
+	case '--evil': a.evil = v(); break;
 	default: console.error('venue.js: unknown option ' + o); process.exit(2);
 	}
 }
@@ -150,7 +164,109 @@ if (a.flood) {
 const httpServer = a.tls
 	? https.createServer({ cert: fs.readFileSync(a.tls[0]), key: fs.readFileSync(a.tls[1]) })
 	: http.createServer();
-const wss = new WebSocketServer({
+
+// --evil: a server made by hand, for what the WebSocket library will not
+// send. sframe() builds a server frame (unmasked unless told).
+const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+function sframe(op, payload, o = {}) {
+	const p = Buffer.from(payload);
+	const fin = o.fin === false ? 0 : 0x80, rsv = o.rsv ? 0x40 : 0;
+	let h;
+	if (o.len64) {
+		h = Buffer.alloc(10);
+		h[1] = 127;
+		h.writeBigUInt64BE(BigInt(p.length), 2);
+	} else if (p.length > 125) {
+		h = Buffer.alloc(4);
+		h[1] = 126;
+		h.writeUInt16BE(p.length, 2);
+	} else {
+		h = Buffer.alloc(2);
+		h[1] = p.length;
+	}
+	h[0] = fin | rsv | op;
+	if (!o.mask) return Buffer.concat([h, p]);
+	h[1] |= 0x80;
+	const m = Buffer.from([1, 2, 3, 4]);
+	return Buffer.concat([h, m, Buffer.from(p.map((c, i) => c ^ m[i & 3]))]);
+}
+const trade = (n, extra = '') => '[{"ev":"T","sym":"E","i":"' + n + '","p":' + (100 + n / 4) +
+	',"s":' + n + ',"t":' + (T0 + n) + extra + '}]';
+function evilBytes(mode) {
+	const f = [];
+	switch (mode) {
+	case 'frames': {
+		f.push(sframe(1, trade(1)));
+		const t2 = trade(2);
+		f.push(sframe(1, t2.slice(0, 10), { fin: false }));
+		f.push(sframe(9, 'hb1'));
+		f.push(sframe(0, t2.slice(10, 20), { fin: false }));
+		f.push(sframe(0, t2.slice(20)));
+		f.push(sframe(1, trade(3, ',"pad":"' + 'x'.repeat(300) + '"')));
+		f.push(sframe(1, trade(4), { len64: true }));
+		f.push(sframe(2, trade(5)));
+		break;
+	}
+	case 'masked': f.push(sframe(1, trade(1)), sframe(1, trade(2), { mask: true })); break;
+	case 'rsv': f.push(sframe(1, trade(1)), sframe(1, trade(2), { rsv: true })); break;
+	case 'bad-accept': f.push(sframe(1, trade(1))); break;
+	case 'close': {
+		const c = Buffer.alloc(2);
+		c.writeUInt16BE(4000);
+		f.push(sframe(1, trade(1)), sframe(8, Buffer.concat([c, Buffer.from('bye')])));
+		break;
+	}
+	}
+	return Buffer.concat(f);
+}
+function evil(server, mode) {
+	server.on('upgrade', (req, sock) => {
+		const id = ++conns;
+		log({ conn: id, open: true, path: req.url });
+		sock.setNoDelay(true);
+		sock.on('error', () => {});
+		sock.on('close', () => log({ conn: id, closed: true }));
+		const key = req.headers['sec-websocket-key'] || '';
+		const acc = crypto.createHash('sha1').update((mode === 'bad-accept' ? 'x' : '') + key + GUID).digest('base64');
+		sock.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+		    'Sec-WebSocket-Accept: ' + acc + '\r\n\r\n');
+		let buf = Buffer.alloc(0);
+		sock.on('data', (d) => {
+			buf = Buffer.concat([buf, d]);
+			for (;;) {
+				if (buf.length < 2) return;
+				let len = buf[1] & 0x7f, at = 2;
+				if (len === 126) { if (buf.length < 4) return; len = buf.readUInt16BE(2); at = 4; }
+				else if (len === 127) { if (buf.length < 10) return; len = Number(buf.readBigUInt64BE(2)); at = 10; }
+				const masked = (buf[1] & 0x80) !== 0;
+				const m = masked ? buf.subarray(at, at + 4) : Buffer.alloc(4);
+				if (masked) at += 4;
+				if (buf.length < at + len) return;
+				const p = Buffer.from(buf.subarray(at, at + len).map((c, i) => c ^ m[i & 3]));
+				const op = buf[0] & 15;
+				const o = { conn: id, op, masked };
+				if (op === 8) { if (p.length >= 2) o.code = p.readUInt16BE(0); }
+				else o.data = p.toString();
+				log(o);
+				buf = buf.subarray(at + len);
+				if (op === 8) sock.end();
+			}
+		});
+		// a few bytes at a time, so that headers and payloads are cut
+		const out = evilBytes(mode);
+		let i = 0, step = 0;
+		const dribble = () => {
+			if (i >= out.length || sock.destroyed) return;
+			const n = 1 + (step++ % 5);
+			sock.write(out.subarray(i, i + n));
+			i += n;
+			setTimeout(dribble, 1);
+		};
+		setTimeout(dribble, 20);
+	});
+}
+if (a.evil) evil(httpServer, a.evil);
+const wss = a.evil ? null : new WebSocketServer({
 	server: httpServer,
 	verifyClient: (info, cb) => {
 		upgrades++;
@@ -163,12 +279,18 @@ const wss = new WebSocketServer({
 	},
 });
 
-wss.on('connection', (ws, req) => {
+if (wss) wss.on('connection', (ws, req) => {
 	const id = ++conns;
 	let sent = 0, silent = false, timer = null, pinger = null;
 	log({ conn: id, open: true, path: req.url.replace(/token=[^&]*/, 'token=***') });
-	const send = (m) => { if (!silent && ws.readyState === 1) ws.send(m); };
-	ws.on('pong', () => log({ conn: id, pong: true }));
+	const send = (m) => {
+		if (silent || ws.readyState !== 1) return;
+		if (!a.fragment) return ws.send(m);
+		const b = Buffer.from(m);
+		for (let i = 0; i < b.length; i += a.fragment)
+			ws.send(b.subarray(i, i + a.fragment), { binary: false, fin: i + a.fragment >= b.length });
+	};
+	ws.on('pong', (d) => log({ conn: id, pong: true, data: d.toString() }));
 	ws.on('close', () => { clearInterval(timer); clearInterval(pinger); log({ conn: id, closed: true }); });
 	if (a.ping) pinger = setInterval(() => { if (ws.readyState === 1) ws.ping('hb'); }, a.ping);
 
