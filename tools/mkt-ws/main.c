@@ -12,6 +12,11 @@
  * venue replays after a reconnect are dropped by trade id. A refused key
  * stops the program with status 1.
  *
+ * libwebsockets runs the event loop and the socket in its raw role;
+ * the WebSocket protocol is ws.c's and TLS is tls.c's, so a frame's
+ * payload is read in bulk and a message that fits in one read is handed
+ * to the preset where it lies.
+ *
  * The socket is read by the event loop; records go into a buffer that a
  * writer thread empties, so a slow reader downstream does not stop the
  * loop from answering the venue's pings. Output is handed to the writer
