@@ -37,6 +37,9 @@
 #include <err.h>
 
 #include <libwebsockets.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <openssl/crypto.h>
 
 #include "buf.h"
@@ -778,11 +781,85 @@ void ws_line(struct ws *s, const char *line, size_t len)
 
 /* ---- helpers for presets ---- */
 
-/* Length of the JSON value starting at s[0] (the text is valid JSON). */
-static size_t value_len(const char *s, size_t len)
+/* Where the object or array at s[0] ends: the length up to and with its
+ * closing bracket, or len if it does not close. Brackets inside strings
+ * do not count; a backslash escapes the byte after it. The text need not
+ * be valid (the caller's scan checks it): the walk stays within len.
+ *
+ * Sixteen bytes at a time where SSE2 is there: the quotes and brackets
+ * of a block are found as bit masks and walked in order; a block with a
+ * backslash in it is walked a byte at a time. */
+static size_t container_len(const char *s, size_t len)
 {
 	size_t i = 0;
-	int depth = 0;
+	int depth = 0, instr = 0;
+#ifdef __SSE2__
+	const __m128i vq = _mm_set1_epi8('"'), vb = _mm_set1_epi8('\\'),
+	    vo1 = _mm_set1_epi8('{'), vo2 = _mm_set1_epi8('['),
+	    vc1 = _mm_set1_epi8('}'), vc2 = _mm_set1_epi8(']');
+	while (i + 16 <= len) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, vb)))
+			goto bytes;
+		unsigned mq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vq));
+		unsigned mo = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, vo1), _mm_cmpeq_epi8(v, vo2)));
+		unsigned mc = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, vc1), _mm_cmpeq_epi8(v, vc2)));
+		for (unsigned all = mq | mo | mc; all; all &= all - 1) {
+			unsigned bit = all & -all;
+			if (mq & bit) {
+				instr = !instr;
+			} else if (!instr) {
+				if (mo & bit)
+					depth++;
+				else if (--depth == 0)
+					return i + (size_t)__builtin_ctz(bit) + 1;
+			}
+		}
+		i += 16;
+		continue;
+bytes:
+		/* this block a byte at a time (an escape may reach past it) */
+		for (size_t end = i + 16; i < end; i++) {
+			char c = s[i];
+			if (instr) {
+				if (c == '\\')
+					i++;
+				else if (c == '"')
+					instr = 0;
+			} else if (c == '"') {
+				instr = 1;
+			} else if (c == '{' || c == '[') {
+				depth++;
+			} else if ((c == '}' || c == ']') && --depth == 0) {
+				return i + 1;
+			}
+		}
+	}
+#endif
+	for (; i < len; i++) {
+		char c = s[i];
+		if (instr) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				instr = 0;
+		} else if (c == '"') {
+			instr = 1;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if ((c == '}' || c == ']') && --depth == 0) {
+			return i + 1;
+		}
+	}
+	return len;
+}
+
+/* Length of the JSON value starting at s[0]. */
+static size_t value_len(const char *s, size_t len)
+{
+	size_t i;
 	if (s[0] == '"') {
 		for (i = 1; i < len; i++) {
 			if (s[i] == '\\')
@@ -792,25 +869,11 @@ static size_t value_len(const char *s, size_t len)
 		}
 		return len;
 	}
-	if (s[0] != '{' && s[0] != '[') {
-		while (i < len && !strchr(",]} \t\r\n", s[i]))
-			i++;
-		return i;
-	}
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-		if (c == '"') {
-			for (i++; i < len && s[i] != '"'; i++)
-				if (s[i] == '\\')
-					i++;
-		} else if (c == '{' || c == '[') {
-			depth++;
-		} else if (c == '}' || c == ']') {
-			if (--depth == 0)
-				return i + 1;
-		}
-	}
-	return len;
+	if (s[0] == '{' || s[0] == '[')
+		return container_len(s, len);
+	for (i = 0; i < len && !strchr(",]} \t\r\n", s[i]); i++)
+		;
+	return i;
 }
 
 static int is_ws(char c)
