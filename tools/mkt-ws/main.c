@@ -1235,9 +1235,16 @@ static int rx_plain(const char *p, size_t n)
 			    w->close_code, w->reason[0] ? ": " : "", w->reason);
 		else
 			mkt_info(1, "the server closed the connection");
+		/* an answer to our close ends it now; a close of the
+		 * server's own is echoed first */
+		int echo = !S.sent_close;
 		send_close(w->close_code);
 		S.close_after_flush = 1;
 		S.rx_off = 1;
+		if (!echo && S.tx.len <= LWS_PRE)
+			return -1;
+		if (S.wsi)
+			lws_callback_on_writable(S.wsi);
 		return 0;
 	}
 	if (!S.proto.open) {
@@ -1254,6 +1261,8 @@ static int rx_plain(const char *p, size_t n)
 	send_close(1002);
 	S.close_after_flush = 1;
 	S.rx_off = 1;
+	if (S.wsi)
+		lws_callback_on_writable(S.wsi);
 	return 0;
 }
 
@@ -1754,8 +1763,15 @@ int main(int argc, char **argv)
 			S.finished = 1;
 		}
 	}
-	lws_context_destroy(ctx);
-	ctx = NULL;
+	{
+		/* the writer wakes the loop through ctx under out.mu: take
+		 * it away there before it goes */
+		pthread_mutex_lock(&out.mu);
+		struct lws_context *dead = ctx;
+		ctx = NULL;
+		pthread_mutex_unlock(&out.mu);
+		lws_context_destroy(dead);
+	}
 	int werr = out_finish();
 	if (werr && werr != EPIPE && !io_failed) {
 		errno = werr;
