@@ -308,7 +308,11 @@ static int add_field(struct mkt_jobj *o, struct mkt_jfield *f)
 	return 0;
 }
 
-int mkt_json_scan(struct mkt_jobj *o, const char *s, size_t len,
+/* The reference scanner: the same language as the fast path below, one
+ * byte at a time through struct scan. mkt_json_scan() hands a line over to
+ * it whenever the fast path meets anything it does not take (an error,
+ * out of memory), so every message and column comes from here. */
+static int scan_slow(struct mkt_jobj *o, const char *s, size_t len,
     char *errstr, size_t errsize)
 {
 	struct scan sc = { s, len, 0, errstr, errsize, 0 };
@@ -373,6 +377,331 @@ tail:
 	if (sc.pos != len)
 		return fail(&sc, "trailing characters after the object");
 	return 0;
+}
+
+/* ---- the fast path of mkt_json_scan ----
+ *
+ * The same grammar as the reference scanner, over pointers and eight bytes
+ * at a time where a run of plain bytes is likely (string bodies, digits).
+ * It takes no error path of its own: on anything it does not accept it
+ * returns NULL and the line is scanned again by scan_slow(), which says
+ * where and why. Nested objects and arrays in a value go to the reference
+ * scanner's scan_container(). */
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+    defined(__GNUC__)
+#define SWAR 1
+#else
+#define SWAR 0
+#endif
+
+static inline uint64_t load64(const unsigned char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+	return x;
+}
+
+/* High bit set in the byte of x (little-endian) that a string body cannot
+ * pass over: '"', '\\', a control byte or a non-ASCII byte. Bytes above
+ * the lowest one flagged may be flagged wrongly (borrows), so only the
+ * lowest counts. */
+static inline uint64_t str_stops(uint64_t x)
+{
+	uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
+
+	return (((q - ONES) & ~q) | ((b - ONES) & ~b) |
+	    ((x - ONES * 0x20) & ~x) | x) & HIGHS;
+}
+
+/* High bit set in each byte of x that is not an ASCII digit; exact for the
+ * lowest such byte (a carry can only come out of a non-digit). */
+static inline uint64_t non_digits(uint64_t x)
+{
+	uint64_t hi = (x & (ONES * 0xF0)) ^ (ONES * 0x30);
+	uint64_t lo = ((x + ONES * 0x06) & (ONES * 0xF0)) ^ (ONES * 0x30);
+
+	return (((hi | lo) >> 4) + ONES * 0x7F) & HIGHS;
+}
+
+static inline int is_digit(unsigned char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
+/* Past the run of digits at p (none is fine). */
+static inline const unsigned char *skip_digits(const unsigned char *p,
+    const unsigned char *e)
+{
+#if SWAR
+	while (e - p >= 8) {
+		uint64_t m = non_digits(load64(p));
+		if (m)
+			return p + (__builtin_ctzll(m) >> 3);
+		p += 8;
+	}
+#endif
+	while (p < e && is_digit(*p))
+		p++;
+	return p;
+}
+
+/* Past white space at p. */
+static const unsigned char *ws_rest(const unsigned char *p,
+    const unsigned char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+static inline const unsigned char *fast_ws(const unsigned char *p,
+    const unsigned char *e)
+{
+	return p < e && *p <= ' ' ? ws_rest(p, e) : p;
+}
+
+/* The body of a string at p (just after its opening quote): returns the
+ * byte after the closing quote and sets *esc when there are escapes, or
+ * NULL when the string is not valid. */
+static const unsigned char *string_rest(const unsigned char *p,
+    const unsigned char *e, uint8_t *esc)
+{
+	size_t k;
+
+	*esc = 0;
+	for (;;) {
+#if SWAR
+		while (e - p >= 8) {
+			uint64_t m = str_stops(load64(p));
+			if (m) {
+				p += __builtin_ctzll(m) >> 3;
+				goto stop;
+			}
+			p += 8;
+		}
+#endif
+		while (p < e && str_class[*p] == 0)
+			p++;
+		if (p >= e)
+			return NULL;
+#if SWAR
+stop:
+#endif
+		switch (str_class[*p]) {
+		case 0:
+			p++;
+			break;
+		case 1:
+			return p + 1;
+		case 2:
+			*esc = 1;
+			if (e - p < 2)
+				return NULL;
+			switch (p[1]) {
+			case '"': case '\\': case '/': case 'b': case 'f':
+			case 'n': case 'r': case 't':
+				p += 2;
+				break;
+			case 'u':
+				if (e - p < 6 || hexval(p[2]) < 0 || hexval(p[3]) < 0 ||
+				    hexval(p[4]) < 0 || hexval(p[5]) < 0)
+					return NULL;
+				p += 6;
+				break;
+			default:
+				return NULL;
+			}
+			break;
+		case 3:
+			return NULL;
+		default:
+			if ((k = utf8_seq(p, (size_t)(e - p))) == 0)
+				return NULL;
+			p += k;
+			break;
+		}
+	}
+}
+
+/* string_rest() with its common case inline: a body of plain ASCII bytes
+ * found to end within the line, eight bytes at a time. */
+static inline const unsigned char *fast_string(const unsigned char *p,
+    const unsigned char *e, uint8_t *esc)
+{
+#if SWAR
+	while (e - p >= 8) {
+		uint64_t m = str_stops(load64(p));
+		if (m) {
+			p += __builtin_ctzll(m) >> 3;
+			if (*p == '"') {
+				*esc = 0;
+				return p + 1;
+			}
+			break;
+		}
+		p += 8;
+	}
+#endif
+	return string_rest(p, e, esc);
+}
+
+/* A number at p: the byte after it, or NULL when it is not valid. */
+static inline const unsigned char *fast_number(const unsigned char *p,
+    const unsigned char *e)
+{
+	if (*p == '-')
+		p++;
+	if (p >= e || !is_digit(*p))
+		return NULL;
+	if (*p == '0')
+		p++;
+	else
+		p = skip_digits(p + 1, e);
+	if (p < e && *p == '.') {
+		p++;
+		if (p >= e || !is_digit(*p))
+			return NULL;
+		p = skip_digits(p + 1, e);
+	}
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= e || !is_digit(*p))
+			return NULL;
+		p = skip_digits(p + 1, e);
+	}
+	return p;
+}
+
+static int jobj_grow(struct mkt_jobj *o)
+{
+	size_t cap = o->cap ? o->cap * 2 : 32;
+	struct mkt_jfield *nf = realloc(o->f, cap * sizeof(*nf));
+
+	if (nf == NULL)
+		return -1;
+	o->f = nf;
+	o->cap = cap;
+	return 0;
+}
+
+int mkt_json_scan(struct mkt_jobj *o, const char *s, size_t len,
+    char *errstr, size_t errsize)
+{
+	const unsigned char *b = (const unsigned char *)s, *p = b, *e = b + len;
+	struct mkt_jfield *f;
+	uint8_t esc;
+
+	o->n = 0;
+	p = fast_ws(p, e);
+	if (p >= e || *p != '{')
+		goto slow;
+	p = fast_ws(p + 1, e);
+	if (p < e && *p == '}') {
+		p++;
+		goto tail;
+	}
+	for (;;) {
+		if (p >= e || *p != '"')
+			goto slow;
+		if (o->n == o->cap && jobj_grow(o) < 0)
+			goto slow;
+		f = &o->f[o->n];
+		f->key = (const char *)p + 1;
+		if ((p = fast_string(p + 1, e, &esc)) == NULL)
+			goto slow;
+		f->klen = (uint32_t)((const char *)p - f->key - 1);
+		f->kesc = esc;
+		if (p < e && *p == ':') {
+			p++;
+		} else {
+			p = fast_ws(p, e);
+			if (p >= e || *p != ':')
+				goto slow;
+			p++;
+		}
+		p = fast_ws(p, e);
+		if (p >= e)
+			goto slow;
+		f->vesc = 0;
+		switch (*p) {
+		case '"':
+			f->val = (const char *)p + 1;
+			if ((p = fast_string(p + 1, e, &esc)) == NULL)
+				goto slow;
+			f->vlen = (uint32_t)((const char *)p - f->val - 1);
+			f->type = MKT_JSTR;
+			f->vesc = esc;
+			break;
+		case '-': case '0': case '1': case '2': case '3': case '4':
+		case '5': case '6': case '7': case '8': case '9':
+			f->val = (const char *)p;
+			if ((p = fast_number(p, e)) == NULL)
+				goto slow;
+			f->vlen = (uint32_t)((const char *)p - f->val);
+			f->type = MKT_JNUM;
+			break;
+		case '{':
+		case '[': {
+			struct scan sc = { s, len, (size_t)(p - b), NULL, 0, 1 };
+			f->val = (const char *)p;
+			f->type = *p == '{' ? MKT_JOBJ : MKT_JARR;
+			if (scan_container(&sc, 2, *p == '{') < 0)
+				goto slow;
+			p = b + sc.pos;
+			f->vlen = (uint32_t)((const char *)p - f->val);
+			break;
+		}
+		case 't':
+			if (e - p < 4 || memcmp(p, "true", 4) != 0)
+				goto slow;
+			f->val = (const char *)p;
+			f->vlen = 4;
+			f->type = MKT_JTRUE;
+			p += 4;
+			break;
+		case 'f':
+			if (e - p < 5 || memcmp(p, "false", 5) != 0)
+				goto slow;
+			f->val = (const char *)p;
+			f->vlen = 5;
+			f->type = MKT_JFALSE;
+			p += 5;
+			break;
+		case 'n':
+			if (e - p < 4 || memcmp(p, "null", 4) != 0)
+				goto slow;
+			f->val = (const char *)p;
+			f->vlen = 4;
+			f->type = MKT_JNULL;
+			p += 4;
+			break;
+		default:
+			goto slow;
+		}
+		o->n++;
+		p = fast_ws(p, e);
+		if (p < e && *p == ',') {
+			p = fast_ws(p + 1, e);
+			continue;
+		}
+		if (p < e && *p == '}') {
+			p++;
+			break;
+		}
+		goto slow;
+	}
+tail:
+	if (fast_ws(p, e) == e)
+		return 0;
+slow:
+	return scan_slow(o, s, len, errstr, errsize);
 }
 
 int mkt_json_validate(const char *s, size_t len, char *errstr, size_t errsize)
