@@ -223,6 +223,7 @@ static struct hub {
 	int64_t started_ns;
 	struct mkt_jobj jo;
 	struct mkt_buf tmp;
+	struct mkt_buf reply;      /* the HTTP reply being built */
 	lws_sorted_usec_list_t tick;
 	/* input hand-over between the reader threads and the event loop */
 	pthread_mutex_t lock;
@@ -793,49 +794,74 @@ static void in_drain(void)
 
 static int http_writeable(struct client *c);
 
-/* Write headers for a JSON body held in c->body (from LWS_PRE on) and
- * send it, at once when small, else from writable callbacks. Returns 0 or
- * -1 (close). */
+/* Room kept in front of a reply body for LWS_PRE and the headers, which
+ * are put right before the body so that both go out in one write. */
+#define REPLY_HEAD (LWS_PRE + 512)
+/* Bodies up to this size go out at once (lws keeps any part the socket
+ * does not take); larger ones in HTTP_CHUNK pieces as the socket drains. */
+#define REPLY_AT_ONCE (4 * HTTP_CHUNK)
+
+/* Send the reply built in hub.reply (body from REPLY_HEAD on) to c with
+ * status: headers and a small body in one write, after which the
+ * transaction is complete; a large body moves to c->body and is sent from
+ * writable callbacks. Returns 0 or -1 (close). */
 static int http_reply(struct client *c, unsigned status)
 {
-	unsigned char buf[LWS_PRE + 512], *start = buf + LWS_PRE, *p = start,
-	    *end = buf + sizeof(buf);
-	size_t blen = c->body.len - LWS_PRE;
-	if (c->body.oom)
+	struct mkt_buf *b = &hub.reply;
+	unsigned char hbuf[LWS_PRE + 512], *hdr = hbuf + LWS_PRE, *p = hdr,
+	    *end = hbuf + sizeof(hbuf);
+	size_t blen = b->len - REPLY_HEAD;
+	if (b->oom)
 		return -1;
 	if (lws_add_http_common_headers(c->wsi, status, "application/json",
 	    blen, &p, end) ||
 	    lws_add_http_header_by_name(c->wsi,
 	    (const unsigned char *)"cache-control:",
 	    (const unsigned char *)"no-store", 8, &p, end) ||
-	    lws_finalize_write_http_header(c->wsi, start, &p, end))
+	    lws_finalize_http_header(c->wsi, &p, end))
 		return -1;
-	c->body_off = LWS_PRE;
-	if (blen > HTTP_CHUNK) {
+	size_t hlen = (size_t)(p - hdr);
+	if (blen > REPLY_AT_ONCE) {
+		if (lws_write(c->wsi, hdr, hlen, LWS_WRITE_HTTP_HEADERS) != (int)hlen)
+			return -1;
+		struct mkt_buf t = c->body; /* swap: no copy, no allocation */
+		c->body = *b;
+		*b = t;
+		c->body_off = REPLY_HEAD;
 		lws_callback_on_writable(c->wsi);
 		return 0;
 	}
-	/* A small body goes out at once, saving a trip through poll. */
-	return http_writeable(c);
+	unsigned char *start = (unsigned char *)b->p + REPLY_HEAD - hlen;
+	memcpy(start, hdr, hlen);
+	if (lws_write(c->wsi, start, hlen + blen, LWS_WRITE_HTTP_FINAL) !=
+	    (int)(hlen + blen))
+		return -1;
+	return lws_http_transaction_completed(c->wsi) ? -1 : 0;
 }
 
-static void body_start(struct client *c)
+/* Start a reply body in hub.reply (shared: a reply is built and sent in
+ * one callback) and return it. */
+static struct mkt_buf *body_start(void)
 {
-	mkt_buf_reset(&c->body);
-	mkt_buf_reserve(&c->body, LWS_PRE + 256);
-	if (!c->body.oom) {
-		memset(c->body.p, ' ', LWS_PRE);
-		c->body.len = LWS_PRE;
-		c->body.p[c->body.len] = '\0';
+	struct mkt_buf *b = &hub.reply;
+	if (b->cap > (1u << 20)) /* give back what a large history took */
+		mkt_buf_free(b);
+	mkt_buf_reset(b);
+	b->oom = 0;
+	if (mkt_buf_reserve(b, REPLY_HEAD + 256) == 0) {
+		memset(b->p, ' ', REPLY_HEAD);
+		b->len = REPLY_HEAD;
+		b->p[b->len] = '\0';
 	}
+	return b;
 }
 
 static int http_error(struct client *c, unsigned status, const char *text)
 {
-	body_start(c);
-	mkt_buf_adds(&c->body, "{\"error\":");
-	mkt_json_str(&c->body, text, strlen(text));
-	mkt_buf_adds(&c->body, "}\n");
+	struct mkt_buf *b = body_start();
+	mkt_buf_adds(b, "{\"error\":");
+	mkt_json_str(b, text, strlen(text));
+	mkt_buf_adds(b, "}\n");
 	return http_reply(c, status);
 }
 
@@ -862,7 +888,7 @@ static int http_arg(struct lws *wsi, const char *name, char *buf, size_t size)
 
 static int api_health(struct client *c)
 {
-	body_start(c);
+	struct mkt_buf *b = body_start();
 	size_t nch = 0;
 	for (size_t i = 0; i < hub.channels.cap; i++) {
 		struct mkt_map_ent *e = &hub.channels.e[i];
@@ -870,7 +896,7 @@ static int api_health(struct client *c)
 		    e->val != hub.star)
 			nch++;
 	}
-	mkt_buf_printf(&c->body,
+	mkt_buf_printf(b,
 	    "{\"status\":\"ok\",\"clients\":%zu,\"channels\":%zu,"
 	    "\"records\":%llu,\"drops\":%llu,\"rejected\":%llu,\"bad\":%llu,"
 	    "\"queued\":%llu,\"inputs_open\":%zu,\"uptime_ms\":%lld}\n",
@@ -884,20 +910,20 @@ static int api_health(struct client *c)
 
 static int api_channels(struct client *c)
 {
-	body_start(c);
-	mkt_buf_addc(&c->body, '[');
+	struct mkt_buf *b = body_start();
+	mkt_buf_addc(b, '[');
 	for (size_t i = 0; i < hub.channels.cap; i++) {
 		struct mkt_map_ent *e = &hub.channels.e[i];
 		struct channel *ch = e->key ? e->val : NULL;
 		if (!ch || ch == hub.star || !ch->records)
 			continue;
-		mkt_json_sep(&c->body);
-		mkt_buf_adds(&c->body, "{\"channel\":");
-		mkt_json_str(&c->body, ch->name, ch->nlen);
-		mkt_buf_printf(&c->body, ",\"records\":%llu,\"subscribers\":%zu}",
+		mkt_json_sep(b);
+		mkt_buf_adds(b, "{\"channel\":");
+		mkt_json_str(b, ch->name, ch->nlen);
+		mkt_buf_printf(b, ",\"records\":%llu,\"subscribers\":%zu}",
 		    (unsigned long long)ch->records, ch->nsubs);
 	}
-	mkt_buf_adds(&c->body, "]\n");
+	mkt_buf_adds(b, "]\n");
 	return http_reply(c, 200);
 }
 
@@ -923,20 +949,20 @@ static int api_read(struct client *c, int history)
 	struct channel *ch = channel_get(name, strlen(name), 0);
 	if (!ch || !ch->records)
 		return http_error(c, 404, "unknown channel");
-	body_start(c);
+	struct mkt_buf *b = body_start();
 	if (!history) {
-		mkt_buf_add(&c->body, msg_text(ch->latest), ch->latest->len);
-		mkt_buf_addc(&c->body, '\n');
+		mkt_buf_add(b, msg_text(ch->latest), ch->latest->len);
+		mkt_buf_addc(b, '\n');
 		return http_reply(c, 200);
 	}
 	size_t n = ch->hn < (size_t)limit ? ch->hn : (size_t)limit;
-	mkt_buf_addc(&c->body, '[');
+	mkt_buf_addc(b, '[');
 	for (size_t i = ch->hn - n; i < ch->hn; i++) {
 		struct msg *m = channel_hist(ch, i);
-		mkt_json_sep(&c->body);
-		mkt_buf_add(&c->body, msg_text(m), m->len);
+		mkt_json_sep(b);
+		mkt_buf_add(b, msg_text(m), m->len);
 	}
-	mkt_buf_adds(&c->body, "]\n");
+	mkt_buf_adds(b, "]\n");
 	return http_reply(c, 200);
 }
 
