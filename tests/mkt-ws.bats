@@ -496,17 +496,17 @@ EOF
 
 @test "frames: a masked server frame or a reserved bit is a protocol error (close 1002, reconnect)" {
 	start_venue --evil masked
-	run mkt-ws --preset massive --symbols E --url "$URL/" -d 1s --backoff-min 0.2 --backoff-max 0.3
+	run --separate-stderr mkt-ws --preset massive --symbols E --url "$URL/" -d 1s --backoff-min 0.2 --backoff-max 0.3
 	assert_success
-	assert_output --partial "mkt-ws: protocol error: the server masked a frame"
+	assert_regex "$stderr" "mkt-ws: protocol error: the server masked a frame"
 	# trade 1 of each connection: the first written, the replays dropped
-	[ "$(grep -c '^{"type":"trade"' <<<"$output")" -eq 1 ]
+	assert_output '{"type":"trade","symbol":"E","price":100.25,"size":1,"ts":1704931200001,"venue":"massive"}'
 	[ "$(count_in_log '"conn":1,"op":8,"masked":true,"code":1002')" -eq 1 ]
 	[ "$(count_in_log '"conn":2,"open":true')" -eq 1 ]
 	start_venue --evil rsv
-	run mkt-ws --preset massive --symbols E --url "$URL/" -d 0.5s
+	run --separate-stderr mkt-ws --preset massive --symbols E --url "$URL/" -d 0.5s
 	assert_success
-	assert_output --partial "mkt-ws: protocol error: the server set a reserved bit"
+	assert_regex "$stderr" "mkt-ws: protocol error: the server set a reserved bit"
 	[ "$(count_in_log '"code":1002')" -ge 1 ]
 }
 
@@ -522,9 +522,9 @@ EOF
 
 @test "frames: a close frame from the server is echoed with its code, then a reconnect" {
 	start_venue --evil close
-	run mkt-ws -v --preset massive --symbols E --url "$URL/" -d 0.8s --backoff-min 0.1 --backoff-max 0.2
+	run --separate-stderr mkt-ws -v --preset massive --symbols E --url "$URL/" -d 0.8s --backoff-min 0.1 --backoff-max 0.2
 	assert_success
-	assert_output --partial "mkt-ws: the server closed with code 4000: bye"
+	assert_regex "$stderr" "mkt-ws: the server closed with code 4000: bye"
 	[ "$(count_in_log '"conn":1,"op":8,"masked":true,"code":4000')" -eq 1 ]
 	[ "$(count_in_log '"conn":2,"open":true')" -eq 1 ]
 }

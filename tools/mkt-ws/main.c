@@ -1281,14 +1281,23 @@ static int rx_bytes(const char *in, size_t len)
 			errx(MKT_EXIT_FAIL, "cannot build the upgrade request");
 		tx_add(S.fr.p, S.fr.len);
 	}
+	/* TLS gives a record (16 kB at most) a call: gather them, so that
+	 * fewer frames straddle two batches */
+	size_t have = 0;
 	while (r >= 0) {
-		long k = tlsc_read(S.tls, plain, sizeof(plain), &S.tx, e, sizeof(e));
-		if (k <= 0) {
+		long k = tlsc_read(S.tls, plain + have, sizeof(plain) - have, &S.tx,
+		    e, sizeof(e));
+		if (k > 0)
+			have += (size_t)k;
+		else
 			r = (int)k;
-			break;
+		if (k <= 0 || sizeof(plain) - have < (16 << 10)) {
+			if (have && rx_plain(plain, have) < 0)
+				return -1;
+			have = 0;
+			if (k <= 0)
+				break;
 		}
-		if (rx_plain(plain, (size_t)k) < 0)
-			return -1;
 	}
 	if (S.wsi && S.tx.len > LWS_PRE)
 		lws_callback_on_writable(S.wsi);
