@@ -753,61 +753,24 @@ static const double pow10_exact[] = {
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
 
-int mkt_json_parse_number(const char *s, size_t len, double *out)
+static const uint64_t pow10_int[] = {
+	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+};
+
+/* Eight ASCII digits (the first in the lowest byte) as their value. */
+static inline uint64_t digits8(uint64_t x)
 {
-	struct scan sc = { s, len, 0, NULL, 0, 1 };
-	uint64_t m = 0;
-	int digits = 0, exp10 = 0, neg = 0, eneg = 0, e = 0;
-	size_t i = 0;
+	x -= ONES * '0';
+	x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFULL;
+	x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFULL;
+	return (x * 10000 + (x >> 32)) & 0xFFFFFFFFULL;
+}
+
+/* strtod() of s[0..len), a valid JSON number. */
+static int parse_slow(const char *s, size_t len, double *out)
+{
 	char tmp[64], *end;
 
-	if (len == 0 || scan_number(&sc) < 0 || sc.pos != len)
-		return -1;
-	/* Fast path (Clinger): at most 19 significant digits, mantissa exact
-	 * in a double and a power of ten exact in a double. */
-	if (s[i] == '-') {
-		neg = 1;
-		i++;
-	}
-	while (i < len && s[i] >= '0' && s[i] <= '9') {
-		if (digits < 19) {
-			m = m * 10 + (uint64_t)(s[i] - '0');
-			if (m)
-				digits++;
-		} else
-			goto slow;
-		i++;
-	}
-	if (i < len && s[i] == '.') {
-		i++;
-		while (i < len && s[i] >= '0' && s[i] <= '9') {
-			if (digits >= 19)
-				goto slow;
-			m = m * 10 + (uint64_t)(s[i] - '0');
-			if (m)
-				digits++;
-			exp10--;
-			i++;
-		}
-	}
-	if (i < len) { /* exponent */
-		i++;
-		if (s[i] == '+' || s[i] == '-')
-			eneg = s[i++] == '-';
-		while (i < len) {
-			if (e > 10000)
-				goto slow;
-			e = e * 10 + (s[i++] - '0');
-		}
-		exp10 += eneg ? -e : e;
-	}
-	if (m < (1ULL << 53) && exp10 >= -22 && exp10 <= 22) {
-		double d = (double)m;
-		d = exp10 < 0 ? d / pow10_exact[-exp10] : d * pow10_exact[exp10];
-		*out = neg ? -d : d;
-		return 0;
-	}
-slow:
 	if (len < sizeof(tmp)) {
 		memcpy(tmp, s, len);
 		tmp[len] = '\0';
@@ -824,6 +787,75 @@ slow:
 	return 0;
 }
 
+/* Validate and read a number in one pass. The decimal m * 10^exp10 is
+ * exact in a double when m < 2^53 and |exp10| <= 22 (Clinger's fast
+ * path): one correctly rounded multiplication or division then gives the
+ * correctly rounded value. Anything else goes to strtod(). */
+int mkt_json_parse_number(const char *s, size_t len, double *out)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + len;
+	uint64_t m = 0;
+	int digits = 0, exp10 = 0, neg = 0, big = 0, ev = 0, eneg = 0;
+	double d;
+
+	if (p < e && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	if (p >= e || !is_digit(*p))
+		return -1;
+	if (*p == '0') {
+		p++;
+	} else {
+		while (p < e && is_digit(*p)) {
+			if (digits < 19) {
+				m = m * 10 + (uint64_t)(*p - '0');
+				digits++;
+			} else {
+				big = 1;
+			}
+			p++;
+		}
+	}
+	if (p < e && *p == '.') {
+		p++;
+		if (p >= e || !is_digit(*p))
+			return -1;
+		while (p < e && is_digit(*p)) {
+			if (digits < 19) {
+				m = m * 10 + (uint64_t)(*p - '0');
+				if (m)
+					digits++;
+				exp10--;
+			} else {
+				big = 1;
+			}
+			p++;
+		}
+	}
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		if (p >= e || !is_digit(*p))
+			return -1;
+		while (p < e && is_digit(*p)) {
+			if (ev < 100000)
+				ev = ev * 10 + (*p - '0');
+			p++;
+		}
+		exp10 += eneg ? -ev : ev;
+	}
+	if (p != e)
+		return -1;
+	if (big || m >= (1ULL << 53) || exp10 < -22 || exp10 > 22)
+		return parse_slow(s, len, out);
+	d = (double)m;
+	d = exp10 < 0 ? d / pow10_exact[-exp10] : d * pow10_exact[exp10];
+	*out = neg ? -d : d;
+	return 0;
+}
+
 int mkt_jfield_double(const struct mkt_jfield *f, int strings_ok, double *out)
 {
 	if (f->type == MKT_JNUM)
@@ -835,31 +867,57 @@ int mkt_jfield_double(const struct mkt_jfield *f, int strings_ok, double *out)
 
 int mkt_jfield_int64(const struct mkt_jfield *f, int64_t *out)
 {
-	const char *s = f->val;
-	size_t i = 0, n = f->vlen;
+	const unsigned char *p = (const unsigned char *)f->val, *e = p + f->vlen;
 	uint64_t v = 0;
 	int neg = 0;
 	double d;
 
-	if (f->type != MKT_JNUM)
+	if (f->type != MKT_JNUM || p == e)
 		return -1;
-	if (s[0] == '-') {
+	if (*p == '-') {
 		neg = 1;
-		i++;
+		p++;
 	}
-	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			goto dbl;
-		v = v * 10 + (uint64_t)(s[i] - '0');
+	if (p == e)
+		return -1;
+	if (e - p > 19)
+		goto dbl;
+#if SWAR
+	/* Up to 19 digits: v cannot overflow. Eight digits at a time, then
+	 * the last 1 to 7 from the eight bytes that end the text, the bytes
+	 * already read turned into leading zeros. */
+	if (e - p >= 8) {
+		uint64_t x = load64(p), keep;
+		size_t r;
+
+		if (non_digits(x) == 0) {
+			v = digits8(x);
+			p += 8;
+			if (e - p >= 8 && non_digits(x = load64(p)) == 0) {
+				v = v * 100000000 + digits8(x);
+				p += 8;
+			}
+			if ((r = (size_t)(e - p)) > 0 && r < 8) {
+				keep = ~0ULL << (8 * (8 - r));
+				x = (load64(e - 8) & keep) | (ONES * '0' & ~keep);
+				if (non_digits(x) == 0) {
+					v = v * pow10_int[r] + digits8(x);
+					p = e;
+				}
+			}
+		}
 	}
-	if (i == n) {
+#endif
+	for (; p < e && is_digit(*p); p++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	if (p == e) {
 		if (neg ? v > (uint64_t)INT64_MAX + 1 : v > (uint64_t)INT64_MAX)
 			return -1;
 		*out = neg ? (int64_t)(0 - v) : (int64_t)v;
 		return 0;
 	}
 dbl:
-	if (mkt_json_parse_number(s, n, &d) < 0 || d != floor(d) ||
+	if (mkt_json_parse_number(f->val, f->vlen, &d) < 0 || d != floor(d) ||
 	    d < -9223372036854775808.0 || d >= 9223372036854775808.0)
 		return -1;
 	*out = (int64_t)d;

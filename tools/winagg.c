@@ -857,11 +857,59 @@ static struct kstate *key_new(const char *kt, size_t klen,
 	return k;
 }
 
+/* want_len[n]: bit w set when want[w] is n bytes long (n < WANT_LENS);
+ * longer names are in want_long. A field's key is compared only with the
+ * names of its length. */
+#define WANT_LENS 64
+static uint64_t want_len[WANT_LENS], want_long;
+static uint64_t want_word[1 + MAX_KEYS + MAX_INPUTS]; /* first 8 bytes, 0-padded */
+_Static_assert(1 + MAX_KEYS + MAX_INPUTS <= 64, "want[] indexes fit a mask");
+
 static void want_add(const char *name)
 {
+	size_t n = strlen(name);
+
 	want[nwant].name = name;
-	want[nwant].len = strlen(name);
+	want[nwant].len = n;
+	memcpy(&want_word[nwant], name, n < 8 ? n : 8);
+	if (n < WANT_LENS)
+		want_len[n] |= 1ULL << nwant;
+	else
+		want_long |= 1ULL << nwant;
 	nwant++;
+}
+
+static inline int bytes_eq(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	for (; n >= 8; n -= 8, a += 8, b += 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return 0;
+	}
+	for (; n > 0; n--)
+		if (*a++ != *b++)
+			return 0;
+	return 1;
+}
+
+/* Whether the key kp[0..kl) of a scanned field is want[w]'s name (the
+ * lengths are equal). A key of 4 to 8 bytes in the line is followed by at
+ * least 4 more (quote, colon, a value, a brace), so 8 bytes can be read
+ * from it and compared at once. */
+static inline int want_is(size_t w, const char *kp, size_t kl, int in_line)
+{
+	uint64_t x;
+
+	if (in_line && kl >= 4 && kl <= 8) {
+		memcpy(&x, kp, 8);
+		if (kl < 8)
+			x &= ~0ULL >> (8 * (8 - kl));
+		return x == want_word[w];
+	}
+	return bytes_eq(want[w].name, kp, kl);
 }
 
 /* Point got[w] at the field named want[w] of the scanned object (the last
@@ -871,6 +919,7 @@ static void fields_find(void)
 	size_t i, w;
 	const char *kp;
 	size_t kl;
+	uint64_t m;
 
 	memset(got, 0, nwant * sizeof(got[0]));
 	for (i = 0; i < jo.n; i++) {
@@ -885,16 +934,11 @@ static void fields_find(void)
 			kp = tmp.p;
 			kl = tmp.len;
 		}
-		if (kl == 0) {
-			for (w = 0; w < nwant; w++)
-				if (want[w].len == 0)
-					got[w] = f;
-			continue;
-		}
-		for (w = 0; w < nwant; w++)
-			if (want[w].len == kl && want[w].name[0] == kp[0] &&
-			    memcmp(want[w].name, kp, kl) == 0)
+		for (m = kl < WANT_LENS ? want_len[kl] : want_long; m; m &= m - 1) {
+			w = (size_t)__builtin_ctzll(m);
+			if (want[w].len == kl && want_is(w, kp, kl, !f->kesc))
 				got[w] = f;
+		}
 	}
 }
 

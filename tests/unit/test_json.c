@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* test_json.c -- the scanner and emitter on hand-written cases. */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -245,6 +246,173 @@ static void test_more(void)
 	mkt_buf_free(&b);
 }
 
+/* ---- the fast paths against references ---- */
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
+
+static uint64_t rng(void)
+{
+	uint64_t x = rng_state;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return rng_state = x;
+}
+
+/* Random JSON number text into s (NUL-terminated); *integer set when it
+ * has no fraction and no exponent. */
+static void rand_number(char *s, int *integer)
+{
+	int n = 0, k, len;
+
+	if (rng() % 3 == 0)
+		s[n++] = '-';
+	if (rng() % 5 == 0) {
+		s[n++] = '0';
+	} else {
+		len = 1 + (int)(rng() % 21);
+		s[n++] = (char)('1' + rng() % 9);
+		for (k = 1; k < len; k++)
+			s[n++] = (char)('0' + rng() % 10);
+	}
+	*integer = 1;
+	if (rng() % 2) {
+		*integer = 0;
+		s[n++] = '.';
+		len = 1 + (int)(rng() % 20);
+		for (k = 0; k < len; k++)
+			s[n++] = (char)('0' + (rng() % 4 == 0 ? 0 : rng() % 10));
+	}
+	if (rng() % 4 == 0) {
+		*integer = 0;
+		s[n++] = rng() % 2 ? 'e' : 'E';
+		if (rng() % 2)
+			s[n++] = rng() % 2 ? '-' : '+';
+		len = 1 + (int)(rng() % 3);
+		for (k = 0; k < len; k++)
+			s[n++] = (char)('0' + rng() % 10);
+	}
+	s[n] = '\0';
+}
+
+/* Numbers read from scanned lines against strtod() and strtoll(): the
+ * same double, bit for bit, and the same integer or the same refusal. */
+static void test_numbers_random(void)
+{
+	struct mkt_jobj o = { 0 };
+	char text[96], line[128];
+	const struct mkt_jfield *f;
+	int bad = 0, integer, i, rc;
+	double d, want;
+	int64_t v, wantv;
+
+	for (i = 0; i < 1000000 && bad < 10; i++) {
+		rand_number(text, &integer);
+		snprintf(line, sizeof(line), "{\"v\":%s}", text);
+		if (scan(&o, line) != 0 || (f = mkt_jobj_gets(&o, "v")) == NULL ||
+		    f->vlen != strlen(text)) {
+			fprintf(stderr, "  not scanned: %s\n", text);
+			bad++;
+			continue;
+		}
+		want = strtod(text, NULL);
+		if (mkt_jfield_double(f, 0, &d) != 0 || memcmp(&d, &want, sizeof(d)) != 0) {
+			fprintf(stderr, "  %s: read %.17g, strtod %.17g\n", text, d, want);
+			bad++;
+		}
+		rc = mkt_jfield_int64(f, &v);
+		if (integer) {
+			errno = 0;
+			wantv = strtoll(text, NULL, 10);
+			if (errno == ERANGE ? rc != -1 : rc != 0 || v != wantv) {
+				fprintf(stderr, "  %s: int64 %d %lld\n", text, rc, (long long)v);
+				bad++;
+			}
+		} else {
+			int ok = want == floor(want) && want >= -9223372036854775808.0 &&
+			    want < 9223372036854775808.0;
+			if (ok ? rc != 0 || v != (int64_t)want : rc != -1) {
+				fprintf(stderr, "  %s: int64 %d %lld\n", text, rc, (long long)v);
+				bad++;
+			}
+		}
+	}
+	CHECK(bad == 0);
+	mkt_jobj_free(&o);
+}
+
+/* mkt_json_scan() (its fast path, and the reference scanner behind it)
+ * against mkt_json_validate() on mutated lines: accepted exactly when the
+ * text is an object, and then every field's key and value are what the
+ * validator makes of their slices. */
+static void test_scan_mutations(void)
+{
+	static const char *base[] = {
+		"{\"type\":\"trade\",\"symbol\":\"S0272\",\"price\":11.69,\"size\":100,\"ts\":1704931200000,\"venue\":\"sim\"}",
+		" { \"a\" : 1 , \"bb\":\"x\\\"y\\\\z\\/\\b\\f\\n\\r\\t\\u00e9\" ,\"c\":[1,{\"d\":null}],\"e\":true,\"f\":false } ",
+		"{\"long key with spaces\":\"a string of some length, \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 and more text\",\"n\":-0.5e+10}",
+		"{\"\":\"\",\"k\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"x\":{}}",
+	};
+	static const char pool[] = "\"\\\x01\x1f\x7f\x80\xbf\xc3\xa9\xe2\xed\xf0\xf4\xffu0:,}{[] e-.9a";
+	struct mkt_jobj o = { 0 };
+	char line[256], err[128];
+	int bad = 0, i, k, m, acc, ref, accepted = 0;
+	size_t n, j, pos;
+
+	for (i = 0; i < 300000 && bad < 10; i++) {
+		const char *b = base[rng() % (sizeof(base) / sizeof(base[0]))];
+		n = strlen(b);
+		memcpy(line, b, n);
+		m = (int)(rng() % 3);
+		for (k = 0; k < m && n > 0; k++) {
+			pos = (size_t)(rng() % n);
+			switch (rng() % 3) {
+			case 0:
+				line[pos] = pool[rng() % (sizeof(pool) - 1)];
+				break;
+			case 1:
+				memmove(line + pos, line + pos + 1, n - pos - 1);
+				n--;
+				break;
+			default:
+				if (n + 1 < sizeof(line)) {
+					memmove(line + pos + 1, line + pos, n - pos);
+					line[pos] = pool[rng() % (sizeof(pool) - 1)];
+					n++;
+				}
+				break;
+			}
+		}
+		acc = mkt_json_scan(&o, line, n, err, sizeof(err)) == 0;
+		ref = mkt_json_validate(line, n, err, sizeof(err)) == MKT_JOBJ;
+		if (acc != ref) {
+			fprintf(stderr, "  scan %d, validate %d: %.*s\n", acc, ref, (int)n, line);
+			bad++;
+			continue;
+		}
+		if (!acc)
+			continue;
+		accepted++;
+		for (j = 0; j < o.n; j++) {
+			const struct mkt_jfield *f = &o.f[j];
+			int kt = mkt_json_validate(f->key - 1, f->klen + 2, err, sizeof(err));
+			int vt = f->type == MKT_JSTR ?
+			    mkt_json_validate(f->val - 1, f->vlen + 2, err, sizeof(err)) :
+			    mkt_json_validate(f->val, f->vlen, err, sizeof(err));
+			int kesc = memchr(f->key, '\\', f->klen) != NULL;
+			int vesc = f->type == MKT_JSTR && memchr(f->val, '\\', f->vlen) != NULL;
+			if (kt != MKT_JSTR || vt != f->type || kesc != f->kesc ||
+			    vesc != f->vesc) {
+				fprintf(stderr, "  field %zu of %.*s\n", j, (int)n, line);
+				bad++;
+			}
+		}
+	}
+	CHECK(bad == 0);
+	CHECK(accepted > 1000);
+	mkt_jobj_free(&o);
+}
+
 int main(void)
 {
 	struct mkt_jobj o = { 0 };
@@ -332,6 +500,8 @@ int main(void)
 	CHECK_STR(b.p, "{\"z\":1}");
 
 	test_more();
+	test_numbers_random();
+	test_scan_mutations();
 
 	mkt_jobj_free(&o);
 	mkt_buf_free(&b);
