@@ -233,6 +233,50 @@ expected() {
 {"error":"only GET is served"}'
 }
 
+@test "read API on one keep-alive connection: a large history in pieces, then small answers, lengths exact" {
+	# 3000 records of 100 bytes on one channel: the history body is about
+	# 300 kB, sent as the socket drains; the answers after it on the same
+	# connection must be whole and in order.
+	awk 'BEGIN { for (i = 1; i <= 3000; i++) printf "{\"symbol\":\"BIG\",\"seq\":%d,\"pad\":\"%070d\"}\n", i, i }' >big.ndjson
+	HUB_STDIN=big.ndjson start_hub -c symbol --history 3000 -Q 3000
+	for i in $(seq 100); do
+		curl -s "$URL/health" | grep -q '"records":3000' && break
+		sleep 0.05
+	done
+	curl -s -D headers -o b1 "$URL/api/history?channel=BIG" \
+		-o b2 "$URL/api/latest?channel=BIG" \
+		-o b3 "$URL/api/history?channel=BIG&limit=2" \
+		-o b4 "$URL/api/latest?channel=NONE" \
+		-w '%{num_connects}\n' >connects
+	assert_equal "$(paste -sd' ' connects)" '1 0 0 0'
+	assert_equal "$(cat b1)" "[$(paste -sd, big.ndjson)]"
+	assert_equal "$(cat b2)" "$(tail -n 1 big.ndjson)"
+	assert_equal "$(cat b3)" "[$(tail -n 2 big.ndjson | paste -sd,)]"
+	assert_equal "$(cat b4)" '{"error":"unknown channel"}'
+	tr -d '\r' <headers >h
+	assert_equal "$(grep '^HTTP/' h | paste -sd,)" \
+		'HTTP/1.1 200 OK,HTTP/1.1 200 OK,HTTP/1.1 200 OK,HTTP/1.1 404 Not Found'
+	assert_equal "$(awk 'tolower($1) == "content-length:" { print $2 }' h | paste -sd' ')" \
+		"$(wc -c <b1) $(wc -c <b2) $(wc -c <b3) $(wc -c <b4)"
+	assert_equal "$(grep -ci '^content-type: application/json$' h)" 4
+	assert_equal "$(grep -ci '^cache-control: no-store$' h)" 4
+}
+
+@test "read API: 300 keep-alive connections get every answer; idle ones are closed after the keep-alive timeout" {
+	HUB_STDIN=$MIXED start_hub -c symbol
+	for i in $(seq 50); do
+		curl -s "$URL/health" | grep -q '"records":300' && break
+		sleep 0.05
+	done
+	curl -s -o expected "$URL/api/latest?channel=MSFT"
+	assert_equal "$(cat expected)" "$(grep MSFT "$MIXED" | tail -n 1)"
+	run node "$DATA/wshub/keepalive.js" "$URL/api/latest?channel=MSFT" 300 6000 expected
+	assert_success
+	# lws closes a connection idle for 5 s; the timeouts are kept in one
+	# list ordered by expiry, which these 300 connections churn.
+	assert_output --regexp '^answers 6000 bad 0 sockets 300 closed-by-server 300 first-close-s [4-6]\.[0-9] last-close-s [4-6]\.[0-9]$'
+}
+
 @test "health counts clients, channels, records, drops and bad lines" {
 	printf '{"symbol":"A"}\nnot json\n{"symbol":"B"}\n{"x":1}\n' >in.ndjson
 	HUB_STDIN=in.ndjson start_hub -c symbol
