@@ -11,12 +11,16 @@
 # time is shown too (it includes the server's pace).
 #
 # Run from the repository root with the built programs first on PATH
-# (make bench does this). EVENTS, PER and RUNS change the sizes.
+# (make bench does this). EVENTS, PER and RUNS change the sizes; TLS=1
+# runs the same over wss:// (a throwaway certificate for 127.0.0.1,
+# trusted by mkt-ws through --cacert and by node through
+# NODE_EXTRA_CA_CERTS).
 set -eu
 
 EVENTS=${EVENTS:-1000000}
 PER=${PER:-100}
 RUNS=${RUNS:-3}
+TLS=${TLS:-0}
 TOP=$(pwd)
 tmp=$(mktemp -d)
 vpid=
@@ -29,8 +33,17 @@ trap 'exit 1' INT TERM
 
 command -v mkt-ws >/dev/null || { echo "bench-mkt-ws: mkt-ws is not built" >&2; exit 1; }
 
+scheme=ws
+set --
+if [ "$TLS" = 1 ]; then
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+	    -addext subjectAltName=IP:127.0.0.1 -keyout "$tmp/key.pem" \
+	    -out "$tmp/cert.pem" 2>/dev/null
+	scheme=wss
+	set -- --tls "$tmp/cert.pem" "$tmp/key.pem"
+fi
 node "$TOP/tests/ws/venue.js" --venue massive --flood "$EVENTS" --per "$PER" \
-    --portfile "$tmp/port" 2>"$tmp/venue.err" &
+    "$@" --portfile "$tmp/port" 2>"$tmp/venue.err" &
 vpid=$!
 i=0
 while [ ! -s "$tmp/port" ]; do
@@ -38,7 +51,7 @@ while [ ! -s "$tmp/port" ]; do
 	[ $i -lt 1200 ] || { echo "bench-mkt-ws: the server did not start" >&2; cat "$tmp/venue.err" >&2; exit 1; }
 	sleep 0.05
 done
-url="ws://127.0.0.1:$(cat "$tmp/port")/stocks"
+url="$scheme://127.0.0.1:$(cat "$tmp/port")/stocks"
 syms=$(seq -f 'SYM%g' 0 99 | paste -sd, -)
 export MASSIVE_API_KEY=good-key
 
@@ -76,12 +89,15 @@ rate() { awk -v n="$1" -v ns="$2" 'BEGIN { printf "%.0f", n / (ns / 1e9) }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 secs() { awk -v ns="$1" 'BEGIN { printf "%.3f", ns / 1e9 }'; }
 
-best_of mkt-ws mkt-ws -q --preset massive --symbols "$syms" --url "$url" -n "$EVENTS"
+cacert=
+[ "$TLS" = 1 ] && cacert="--cacert=$tmp/cert.pem"
+[ "$TLS" = 1 ] && export NODE_EXTRA_CA_CERTS="$tmp/cert.pem"
+best_of mkt-ws mkt-ws -q --preset massive --symbols "$syms" --url "$url" -n "$EVENTS" $cacert
 c_wall=$best_wall c_cpu=$best_cpu
 best_of node node "$TOP/tests/ws/normalise.js" "$url" "$syms" "$EVENTS"
 n_wall=$best_wall n_cpu=$best_cpu
 
-echo "bench-mkt-ws: $EVENTS massive trade events, $PER a frame, loopback, best of $RUNS"
+echo "bench-mkt-ws: $EVENTS massive trade events, $PER a frame, $scheme:// on loopback, best of $RUNS"
 printf '  %-30s %12s %12s %10s %10s\n' "" "records/s" "records/s" "CPU s" "wall s"
 printf '  %-30s %12s %12s %10s %10s\n' "" "(CPU)" "(wall)" "" ""
 printf '  %-30s %12s %12s %10s %10s\n' "mkt-ws --preset massive" \
