@@ -197,6 +197,7 @@ static int out_finish(void)
 enum cstate { C_IDLE, C_CONNECTING, C_OPEN };
 
 #define HANDSHAKE_NS 15000000000LL /* connect, TLS and upgrade */
+#define TX_MAX (1u << 20)         /* bytes waiting to be sent */
 
 static struct {
 	struct ws ws;
@@ -1205,11 +1206,24 @@ static void proto_too_long(void *arg)
 	ws_bad(&S.ws, "message longer than %lld bytes skipped", opt.max_frame);
 }
 
+/* A ping: answered with a pong of the same payload. A server that pings
+ * without reading what is sent to it would make the pongs pile up: past
+ * TX_MAX waiting bytes the connection is dropped instead. */
 static void proto_ping(void *arg, const char *p, size_t n)
 {
 	(void)arg;
-	if (!S.sent_close)
-		send_frame(WSP_PONG, p, n, 0);
+	if (S.sent_close || S.rx_off)
+		return;
+	if (S.tx.len > TX_MAX) {
+		snprintf(S.fail, sizeof(S.fail), "the server does not read our "
+		    "pongs; dropping the connection");
+		S.rx_off = 1;
+		if (S.wsi)
+			lws_set_timeout(S.wsi, PENDING_TIMEOUT_CLOSE_SEND,
+			    LWS_TO_KILL_ASYNC);
+		return;
+	}
+	send_frame(WSP_PONG, p, n, 0);
 }
 
 static const struct wsp_ops proto_ops = {
