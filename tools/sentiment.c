@@ -110,6 +110,7 @@ enum {
 	WC_CONNECT = 1 << 16,    /* of, and, & inside a name */
 	WC_PREP = 1 << 17,       /* in, of: "increase in sales" */
 	WC_SUBORD = 1 << 18,     /* starts another clause: after, as, while */
+	WC_CBUT = 1 << 19,       /* the contrasts that weigh the clauses */
 };
 
 struct wclass {
@@ -200,33 +201,162 @@ static const struct wclass wclasses[] = {
 	    "asx xetra etr fra epa ams bit bme six swx hkex hkg tyo tse otc "
 	    "otcmkts bats cboe binance coinbase kraken sgx krx nse bse" },
 	{ WC_CONNECT, "of &" },
+	{ WC_CBUT, "but however yet" },
 };
 
-/* Everything known about a word, found by one lookup in words: its
- * classes, its lexicon score, the phrases that start with it and the
+/* Byte classes for the tokenizer. */
+enum {
+	CC_LET = 1,    /* a letter: A-Z, a-z, or any byte past ASCII */
+	CC_DIG = 2,
+	CC_UP = 4,     /* A-Z; CC_UP << 3 is what lower-casing adds */
+	CC_LOW = 8,    /* a-z */
+	CC_ALPHA = 16, /* A-Z or a-z */
+};
+
+static uint8_t cc[256];
+
+static void chars_init(void)
+{
+	unsigned c;
+
+	for (c = 0; c < 256; c++) {
+		uint8_t k = 0;
+		if (c >= 'A' && c <= 'Z')
+			k = CC_LET | CC_UP | CC_ALPHA;
+		else if (c >= 'a' && c <= 'z')
+			k = CC_LET | CC_LOW | CC_ALPHA;
+		else if (c >= '0' && c <= '9')
+			k = CC_DIG;
+		else if (c >= 0x80)
+			k = CC_LET;
+		cc[c] = k;
+	}
+}
+
+/* Everything known about a word, found by one lookup in the word table:
+ * its classes, its lexicon score, the phrases that start with it and the
  * listed names that start with it. */
 struct winfo {
 	unsigned cls;
 	int32_t lex;       /* score * 100 */
 	uint8_t haslex;
+	uint8_t hidden;    /* made only to give a later phrase or name word an id */
 	int phrase;        /* first phrase starting with the word, or -1 */
 	int name;          /* first name starting with the word, or -1 */
+	uint32_t hash, klen;
+	uint64_t k8;       /* the first eight key bytes, zero-padded */
+	char *key;         /* lower case; zero-padded to a multiple of 8 bytes */
 };
 
-static struct mkt_map words = MKT_MAP_INIT;     /* word -> index + 1 */
+/* The word table: open addressing with linear probing over (hash, index
+ * + 1) pairs, at most half full. Keys are the lower-cased bytes the
+ * tokenizer writes; their hash is taken from eight-byte loads, so a key
+ * is read with up to seven bytes of slack after it (the tokenizer's
+ * buffer and the key copies both have that room). */
+struct wslot {
+	uint32_t hash, wi;  /* wi: index + 1, 0 for an empty slot */
+};
+
+static struct wslot *wtab;
+static size_t wmask;                /* slots - 1 */
 static struct winfo *winfos;
-static size_t nwinfo, capwinfo;
+static size_t nwinfo, capwinfo, nhidden;
 
-/* The index of word w's entry, made if absent. */
-static size_t winfo_put(const char *w, size_t n)
+/* Eight bytes at p as a little-endian number. */
+static inline uint64_t load_le64(const char *p)
 {
-	int isnew;
-	void **slot = mkt_map_put(&words, w, n, &isnew);
+	uint64_t x;
 
-	if (!slot)
+	memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return x;
+}
+
+/* The first n (1..8) bytes at p, zero-extended; p must have 8 readable
+ * bytes. */
+static inline uint64_t load_head(const char *p, size_t n)
+{
+	uint64_t x = load_le64(p);
+
+	return n >= 8 ? x : x & ((UINT64_C(1) << (8 * n)) - 1);
+}
+
+/* Hash of the n bytes at p (n >= 1, 7 bytes of slack readable after). */
+static inline uint32_t whash(const char *p, size_t n)
+{
+	uint64_t h = (uint64_t)n * UINT64_C(0x9E3779B97F4A7C15);
+
+	while (n > 8) {
+		h = (h ^ load_le64(p)) * UINT64_C(0xff51afd7ed558ccd);
+		h ^= h >> 29;
+		p += 8;
+		n -= 8;
+	}
+	h = (h ^ load_head(p, n)) * UINT64_C(0xc4ceb9fe1a85ec53);
+	return (uint32_t)(h >> 32);
+}
+
+/* The index of the word whose lower-case bytes are p[0..n) (n >= 1, with
+ * 7 bytes of slack after), or -1. No allocation. */
+static inline int32_t wfind(const char *p, size_t n, uint32_t h)
+{
+	size_t i;
+
+	if (!wtab)
+		return -1;
+	for (i = h & wmask; wtab[i].wi; i = (i + 1) & wmask) {
+		const struct winfo *w;
+		if (wtab[i].hash != h)
+			continue;
+		w = &winfos[wtab[i].wi - 1];
+		if (w->klen != n)
+			continue;
+		if (n <= 8 ? w->k8 == load_head(p, n) : !memcmp(w->key, p, n))
+			return (int32_t)(wtab[i].wi - 1);
+	}
+	return -1;
+}
+
+static void wtab_insert(uint32_t h, size_t wi)
+{
+	size_t i;
+
+	for (i = h & wmask; wtab[i].wi; i = (i + 1) & wmask)
+		;
+	wtab[i].hash = h;
+	wtab[i].wi = (uint32_t)wi + 1;
+}
+
+/* The index of word w[0..n)'s entry, made if absent. An entry made with
+ * hidden set does not count as a known word until it is put again
+ * without. */
+static size_t winfo_put_as(const char *w, size_t n, int hidden)
+{
+	size_t pad = (n + 8) & ~(size_t)7, i;
+	char *key;
+	uint32_t h;
+	int32_t f;
+
+	if (!(key = calloc(1, pad)))
 		err(1, "out of memory");
-	if (!isnew)
-		return (size_t)(uintptr_t)*slot - 1;
+	memcpy(key, w, n);
+	h = whash(key, n ? n : 1); /* the empty key hashes as one NUL byte */
+	if ((f = n ? wfind(key, n, h) : -1) < 0 && !n) {
+		/* the empty word: looked for by a scan, never by a token */
+		for (i = 0; i < nwinfo; i++)
+			if (winfos[i].klen == 0)
+				f = (int32_t)i;
+	}
+	if (f >= 0) {
+		free(key);
+		if (!hidden && winfos[f].hidden) {
+			winfos[f].hidden = 0;
+			nhidden--;
+		}
+		return (size_t)f;
+	}
 	if (nwinfo == capwinfo) {
 		size_t nc = capwinfo ? capwinfo * 2 : 1024;
 		struct winfo *q = realloc(winfos, nc * sizeof(*q));
@@ -235,23 +365,37 @@ static size_t winfo_put(const char *w, size_t n)
 		winfos = q;
 		capwinfo = nc;
 	}
+	if (2 * (nwinfo + 1) > wmask + 1 || !wtab) {
+		size_t nm = wtab ? 2 * (wmask + 1) : 4096;
+		free(wtab);
+		if (!(wtab = calloc(nm, sizeof(*wtab))))
+			err(1, "out of memory");
+		wmask = nm - 1;
+		for (i = 0; i < nwinfo; i++)
+			wtab_insert(winfos[i].hash, i);
+	}
 	memset(&winfos[nwinfo], 0, sizeof(winfos[0]));
 	winfos[nwinfo].phrase = winfos[nwinfo].name = -1;
-	*slot = (void *)(uintptr_t)(nwinfo + 1);
+	winfos[nwinfo].key = key;
+	winfos[nwinfo].klen = (uint32_t)n;
+	winfos[nwinfo].hash = h;
+	winfos[nwinfo].k8 = n ? load_head(key, n < 8 ? n : 8) : 0;
+	winfos[nwinfo].hidden = (uint8_t)hidden;
+	nhidden += hidden != 0;
+	wtab_insert(h, nwinfo);
 	return nwinfo++;
 }
 
-static const struct winfo *winfo_get(const char *w, size_t n)
+static size_t winfo_put(const char *w, size_t n)
 {
-	void **slot = mkt_map_get(&words, w, n);
-
-	return slot ? &winfos[(uintptr_t)*slot - 1] : NULL;
+	return winfo_put_as(w, n, 0);
 }
 
 static void classes_init(void)
 {
 	size_t i;
 
+	chars_init();
 	for (i = 0; i < sizeof(wclasses) / sizeof(wclasses[0]); i++) {
 		const char *p = wclasses[i].words;
 		while (*p) {
@@ -283,6 +427,7 @@ struct tok {
 	uint8_t haslex;      /* the word is in the lexicon, with score lex/100 */
 	int32_t lex;
 	unsigned cls;        /* word classes (WC_*) */
+	int32_t wid;         /* a T_WORD's entry in the word table, or -1 */
 	int phrase, name;    /* phrases and names starting with the word, or -1 */
 	double num;          /* T_NUM value */
 };
@@ -291,25 +436,29 @@ struct toks {
 	struct tok *t;
 	size_t n, cap;
 	struct mkt_buf lower;
+	int any_upper;       /* the text has a letter A-Z */
+	int any_lower;       /* the text has a letter a-z */
 };
 
-static int tok_add(struct toks *ts, const struct tok *t)
+/* Room for one more token. Returns 0 or -1 (out of memory). */
+static int tok_room(struct toks *ts)
 {
-	if (ts->n == ts->cap) {
-		size_t nc = ts->cap ? ts->cap * 2 : 256;
-		struct tok *q = realloc(ts->t, nc * sizeof(*q));
-		if (!q)
-			return -1;
-		ts->t = q;
-		ts->cap = nc;
-	}
-	ts->t[ts->n++] = *t;
+	size_t nc;
+	struct tok *q;
+
+	if (ts->n < ts->cap)
+		return 0;
+	nc = ts->cap ? ts->cap * 2 : 256;
+	if (!(q = realloc(ts->t, nc * sizeof(*q))))
+		return -1;
+	ts->t = q;
+	ts->cap = nc;
 	return 0;
 }
 
 static int is_letter(unsigned char c)
 {
-	return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80;
+	return cc[c] & CC_LET;
 }
 
 static int is_digit(unsigned char c)
@@ -317,127 +466,169 @@ static int is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
+/* The value of number text num[0..k) (digits and at most... any '.'),
+ * as strtod(3) reads it: exactly when it has at most 15 digits and one
+ * '.', since then it is m / 10^f with both exact doubles and one
+ * correctly rounded division; otherwise by strtod. */
+static double num_value(const char *num, size_t k)
+{
+	static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+	    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+	uint64_t m = 0;
+	size_t i, nd = 0, f = 0;
+	int dot = 0;
+
+	for (i = 0; i < k; i++) {
+		if (num[i] == '.') {
+			if (dot)
+				return strtod(num, NULL);
+			dot = 1;
+			continue;
+		}
+		m = m * 10 + (uint64_t)(num[i] - '0');
+		nd++;
+		f += dot;
+	}
+	if (nd > 15)
+		return strtod(num, NULL);
+	return (double)m / p10[f];
+}
+
 /* Cut s[0..n) into tokens: words (letters, with inner apostrophes; bytes
  * past ASCII count as letters), numbers (with inner '.' and ','), $TAGs,
  * and the punctuation that ends sentences and clauses. The lower-cased
- * form of each word drops its apostrophes ("don't" -> "dont").
+ * form of each word drops its apostrophes ("don't" -> "dont"); each word
+ * is looked up in the word table as it ends (its classes, lexicon score,
+ * phrases and names are copied into the token). Sets ts->any_upper and
+ * ts->any_lower for the text as a whole.
  * Returns 0 or -1 (out of memory). Linear, no allocation once warm. */
 static int tokenize(const char *s, size_t n, struct toks *ts)
 {
-	size_t i = 0;
+	size_t i = 0, L = 0;
+	unsigned seen = 0; /* CC_UP | CC_LOW of every ASCII letter */
+	char *lp;
 
 	ts->n = 0;
 	mkt_buf_reset(&ts->lower);
-	/* the lower-case forms are never longer than the text: room once */
-	if (mkt_buf_reserve(&ts->lower, n + 1) < 0)
+	/* the lower-case forms are never longer than the text: room once,
+	 * with slack for the eight-byte loads of the word hash */
+	if (mkt_buf_reserve(&ts->lower, n + 16) < 0)
 		return -1;
-	if (ts->cap < n / 2 + 16) {
-		size_t nc = n / 2 + 16;
-		struct tok *q = realloc(ts->t, nc * sizeof(*q));
-		if (!q)
-			return -1;
-		ts->t = q;
-		ts->cap = nc;
-	}
+	lp = ts->lower.p;
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
-		struct tok t;
-		memset(&t, 0, sizeof(t));
-		t.off = (uint32_t)i;
-		if (is_letter(c) || (c == '$' && i + 1 < n &&
-		    ((unsigned char)s[i + 1] | 0x20) >= 'a' && ((unsigned char)s[i + 1] | 0x20) <= 'z')) {
-			int upper = 0, lowerc = 0;
-			t.kind = T_WORD;
+		unsigned k = cc[c];
+		struct tok *t;
+		if (tok_room(ts) < 0)
+			return -1;
+		t = &ts->t[ts->n];
+		t->off = (uint32_t)i;
+		t->flags = 0;
+		t->haslex = 0;
+		t->lex = 0;
+		t->cls = 0;
+		t->wid = -1;
+		t->phrase = t->name = -1;
+		t->num = 0;
+		t->llen = 0;
+		if ((k & CC_LET) || (c == '$' && i + 1 < n && (cc[(unsigned char)s[i + 1]] & CC_ALPHA))) {
+			unsigned wk = 0;   /* CC_UP | CC_LOW seen in the word */
+			size_t upper = 0;
+			t->kind = T_WORD;
 			if (c == '$') {
-				t.kind = T_CASH;
+				t->kind = T_CASH;
 				i++;
 			}
-			t.loff = (uint32_t)ts->lower.len;
-			if (((unsigned char)s[i] >= 'A' && (unsigned char)s[i] <= 'Z'))
-				t.flags |= TF_CAP;
+			t->loff = (uint32_t)L;
+			if (cc[(unsigned char)s[i]] & CC_UP)
+				t->flags |= TF_CAP;
 			while (i < n) {
 				unsigned char d = (unsigned char)s[i];
-				if (is_letter(d) || is_digit(d)) {
-					if (d >= 'A' && d <= 'Z') {
-						upper++;
-						d = (unsigned char)(d + 32);
-					} else if (d >= 'a' && d <= 'z') {
-						lowerc++;
-					}
-					ts->lower.p[ts->lower.len++] = (char)d;
+				unsigned dk = cc[d];
+				if (dk & (CC_LET | CC_DIG)) {
+					wk |= dk;
+					upper += (dk >> 2) & 1;
+					lp[L++] = (char)(d + ((dk & CC_UP) << 3));
 					i++;
 				} else if ((d == '\'' && i + 1 < n && is_letter((unsigned char)s[i + 1])) ||
 				    (d == 0xE2 && i + 3 < n && (unsigned char)s[i + 1] == 0x80 &&
 				    (unsigned char)s[i + 2] == 0x99 && is_letter((unsigned char)s[i + 3]))) {
 					i += d == '\'' ? 1 : 3; /* apostrophe dropped */
-				} else if (d == '.' && t.kind == T_CASH && i + 1 < n &&
-				    (unsigned char)s[i + 1] >= 'A' && (unsigned char)s[i + 1] <= 'Z') {
-					ts->lower.p[ts->lower.len++] = '.'; /* $BRK.B */
+				} else if (d == '.' && t->kind == T_CASH && i + 1 < n &&
+				    (cc[(unsigned char)s[i + 1]] & CC_UP)) {
+					lp[L++] = '.'; /* $BRK.B */
 					i++;
 				} else {
 					break;
 				}
 			}
-			if (upper >= 2 && lowerc == 0)
-				t.flags |= TF_ALLCAPS;
-			t.llen = (uint32_t)(ts->lower.len - t.loff);
-		} else if (is_digit(c)) {
+			seen |= wk;
+			if (upper >= 2 && !(wk & CC_LOW))
+				t->flags |= TF_ALLCAPS;
+			t->llen = (uint32_t)(L - t->loff);
+			if (t->kind == T_WORD) {
+				int32_t w = wfind(lp + t->loff, t->llen, whash(lp + t->loff, t->llen));
+				if (w >= 0) {
+					const struct winfo *wi = &winfos[w];
+					t->wid = w;
+					t->cls = wi->cls;
+					t->haslex = wi->haslex;
+					t->lex = wi->lex;
+					t->phrase = wi->phrase;
+					t->name = wi->name;
+				}
+			}
+		} else if (k & CC_DIG) {
 			char num[64];
-			size_t k = 0;
-			t.kind = T_NUM;
+			size_t nk = 0;
+			t->kind = T_NUM;
 			while (i < n) {
 				unsigned char d = (unsigned char)s[i];
 				if (is_digit(d)) {
-					if (k < sizeof(num) - 1)
-						num[k++] = (char)d;
+					if (nk < sizeof(num) - 1)
+						num[nk++] = (char)d;
 					i++;
 				} else if ((d == '.' || d == ',') && i + 1 < n &&
 				    is_digit((unsigned char)s[i + 1])) {
-					if (d == '.' && k < sizeof(num) - 1)
-						num[k++] = '.';
+					if (d == '.' && nk < sizeof(num) - 1)
+						num[nk++] = '.';
 					i++;
 				} else {
 					break;
 				}
 			}
-			num[k] = '\0';
-			t.num = strtod(num, NULL);
+			num[nk] = '\0';
+			t->num = num_value(num, nk);
 			/* letters glued to a number (4Q, 10m) stay one token */
-			while (i < n && is_letter((unsigned char)s[i]) && (unsigned char)s[i] < 0x80)
+			while (i < n && (cc[(unsigned char)s[i]] & CC_ALPHA)) {
+				seen |= cc[(unsigned char)s[i]];
 				i++;
-			t.loff = (uint32_t)ts->lower.len;
+			}
+			t->loff = (uint32_t)L;
 		} else {
 			i++;
 			switch (c) {
-			case '.': case '?': t.kind = T_END; break;
-			case '!': t.kind = T_EXCL; break;
-			case ',': t.kind = T_COMMA; break;
-			case ';': t.kind = T_CLAUSE; break;
-			case ':': t.kind = T_COLON; break;
-			case '(': case '[': t.kind = T_LPAREN; break;
-			case ')': case ']': t.kind = T_RPAREN; break;
+			case '.': case '?': t->kind = T_END; break;
+			case '!': t->kind = T_EXCL; break;
+			case ',': t->kind = T_COMMA; break;
+			case ';': t->kind = T_CLAUSE; break;
+			case ':': t->kind = T_COLON; break;
+			case '(': case '[': t->kind = T_LPAREN; break;
+			case ')': case ']': t->kind = T_RPAREN; break;
 			case ' ': case '\t': case '\n': case '\r': case '\f':
 			case '\'': case '"': case '-':
 				continue;
-			case 0xE2:
-				/* typographic quotes and dashes are no tokens */
-				if (i + 1 < n && (unsigned char)s[i] == 0x80 &&
-				    (((unsigned char)s[i + 1] >= 0x98 && (unsigned char)s[i + 1] <= 0x9D) ||
-				    (unsigned char)s[i + 1] == 0x93 || (unsigned char)s[i + 1] == 0x94)) {
-					i += 2;
-					continue;
-				}
-				t.kind = T_OTHER;
-				break;
-			default: t.kind = T_OTHER; break;
+			default: t->kind = T_OTHER; break;
 			}
-			t.loff = (uint32_t)ts->lower.len;
+			t->loff = (uint32_t)L;
 		}
-		t.len = (uint32_t)(i - t.off);
-		if (tok_add(ts, &t) < 0)
-			return -1;
+		t->len = (uint32_t)(i - t->off);
+		ts->n++;
 	}
-	ts->lower.p[ts->lower.len] = '\0';
+	ts->lower.len = L;
+	lp[L] = '\0';
+	ts->any_upper = (seen & CC_UP) != 0;
+	ts->any_lower = (seen & CC_LOW) != 0;
 	return 0;
 }
 
@@ -454,8 +645,19 @@ static unsigned tclass(const struct toks *ts, const struct tok *t)
 
 /* ---- lexicon and phrases ---- */
 
+/* How a phrase or name word is matched: an exact word by its entry in
+ * the word table, a stem ("beat*") by its first plen bytes, "#" by any
+ * number. */
+enum { PW_NUM = -2, PW_STEM = -3 };
+
+struct pword {
+	int32_t wid;       /* entry in the word table, or PW_NUM, PW_STEM */
+	uint32_t plen;     /* a stem's length without its '*' */
+};
+
 struct phrase {
 	char *w[MAX_PHRASE_WORDS]; /* lower case; a trailing '*' matches any ending */
+	struct pword pw[MAX_PHRASE_WORDS];
 	size_t n;
 	double score;
 	int next;                  /* next phrase with the same first word, or -1 */
@@ -536,6 +738,17 @@ static int phrase_add(const char *text, size_t len, double score)
 	if (p->n == 0)
 		return 0;
 	p->score = score;
+	for (i = 0; i < p->n; i++) {
+		size_t l = strlen(p->w[i]);
+		if (!strcmp(p->w[i], "#")) {
+			p->pw[i].wid = PW_NUM;
+		} else if (l && p->w[i][l - 1] == '*') {
+			p->pw[i].wid = PW_STEM;
+			p->pw[i].plen = (uint32_t)(l - 1);
+		} else {
+			p->pw[i].wid = (int32_t)winfo_put_as(p->w[i], l, 1);
+		}
+	}
 	{
 		size_t l0 = strlen(p->w[0]);
 		if (l0 > 1 && p->w[0][l0 - 1] == '*')
@@ -633,34 +846,15 @@ static int lex_score(const struct toks *ts, const struct tok *t, double *v)
 	return 1;
 }
 
-/* Look each word up once: its classes, lexicon score, phrases, names. */
-static void annotate(struct toks *ts)
+/* Whether token u is phrase word pw (the text of a stem in w). */
+static inline int pword_is(const struct toks *ts, const struct tok *u,
+    const struct pword *pw, const char *w)
 {
-	size_t i;
-
-	for (i = 0; i < ts->n; i++) {
-		struct tok *t = &ts->t[i];
-		const struct winfo *w;
-		t->cls = 0;
-		t->haslex = 0;
-		t->phrase = t->name = -1;
-		if (t->kind != T_WORD || !t->llen || !(w = winfo_get(lw(ts, t), t->llen)))
-			continue;
-		t->cls = w->cls;
-		t->haslex = w->haslex;
-		t->lex = w->lex;
-		t->phrase = w->phrase;
-		t->name = w->name;
-	}
-}
-
-static int word_is(const struct toks *ts, const struct tok *t, const char *w)
-{
-	size_t l = strlen(w);
-
-	if (l && w[l - 1] == '*')
-		return t->kind == T_WORD && t->llen >= l - 1 && !memcmp(lw(ts, t), w, l - 1);
-	return t->kind == T_WORD && t->llen == l && !memcmp(lw(ts, t), w, l);
+	if (pw->wid >= 0)
+		return u->wid == pw->wid;
+	if (pw->wid == PW_NUM)
+		return u->kind == T_NUM;
+	return u->kind == T_WORD && u->llen >= pw->plen && !memcmp(lw(ts, u), w, pw->plen);
 }
 
 /* Whether phrase p matches at token i (p->w[0] already matched), with
@@ -678,7 +872,7 @@ static size_t phrase_rest(const struct toks *ts, const struct phrase *p, size_t 
 			if (q >= end)
 				return 0;
 			u = &ts->t[q];
-			if (!strcmp(p->w[j], "#") ? u->kind == T_NUM : word_is(ts, u, p->w[j]))
+			if (pword_is(ts, u, &p->pw[j], p->w[j]))
 				break;
 			if ((u->kind != T_WORD && u->kind != T_NUM) || gap == PHRASE_GAP ||
 			    (tclass(ts, u) & (WC_NEGATOR | WC_CONTRAST)))
@@ -723,7 +917,8 @@ static size_t phrase_at(const struct toks *ts, size_t i, size_t end, double *sco
 		for (; k >= 0; k = phrases[k].next) {
 			const struct phrase *p = &phrases[k];
 			size_t n;
-			if (i + p->n > end || !word_is(ts, t, p->w[0]))
+			/* an exact first word is the word the chain hangs off */
+			if (i + p->n > end || (pass == 1 && !pword_is(ts, t, &p->pw[0], p->w[0])))
 				continue;
 			if ((n = phrase_rest(ts, p, i, end)) > best) {
 				best = n;
@@ -965,8 +1160,7 @@ static double score_sentence(const struct toks *ts, size_t a, size_t b,
 		if (t->kind != T_WORD)
 			continue;
 		cl = tclass(ts, t);
-		if ((cl & WC_CONTRAST) && (word_is(ts, t, "but") || word_is(ts, t, "however") ||
-		    word_is(ts, t, "yet")))
+		if (cl & WC_CBUT)
 			contrast = i;
 		if (sc.used[i] || !lex_score(ts, t, &v))
 			continue;
@@ -1013,6 +1207,7 @@ static double score_text(const struct toks *ts, int text_allcaps)
 
 struct symname {
 	char *w[MAX_PHRASE_WORDS];
+	int32_t wid[MAX_PHRASE_WORDS]; /* each word's entry in the word table */
 	size_t n;
 	int anycase;      /* written in lower case in the file: match any case */
 	int sym;          /* index into symtab */
@@ -1096,6 +1291,7 @@ static void name_add(const char *s, size_t len, int sym, const char *path, size_
 			if (s[a] != '\'')
 				w[k++] = (char)(s[a] >= 'A' && s[a] <= 'Z' ? s[a] + 32 : s[a]);
 		w[k] = '\0';
+		nm->wid[nm->n] = (int32_t)winfo_put_as(w, k, 1);
 		nm->w[nm->n++] = w;
 	}
 	if (nm->n == 0)
@@ -1274,9 +1470,9 @@ static void find_symbols(const char *text, size_t textlen, const struct toks *ts
 					if (q >= ts->n)
 						break;
 					u = &ts->t[q];
-					if ((u->kind != T_WORD && u->kind != T_NUM) ||
-					    strlen(nm->w[j]) != u->llen ||
-					    memcmp(nm->w[j], lw(ts, u), u->llen))
+					/* a number has no lower-case form, so no
+					 * name word is one */
+					if (u->wid != nm->wid[j])
 						break;
 				}
 				if (j == nm->n && q - i > best) {
@@ -1427,20 +1623,13 @@ static void bad(const char *fmt, ...)
 static void analyse(const char *s, size_t n)
 {
 	struct mkt_buf *b = &out.b;
-	size_t i, up = 0, low = 0;
+	size_t i;
 	double x, score;
 	const char *label;
 
-	for (i = 0; i < n; i++) {
-		if (s[i] >= 'A' && s[i] <= 'Z')
-			up++;
-		else if (s[i] >= 'a' && s[i] <= 'z')
-			low++;
-	}
 	if (tokenize(s, n, &ts) < 0)
 		errx(1, "out of memory");
-	annotate(&ts);
-	x = score_text(&ts, up > 0 && low == 0);
+	x = score_text(&ts, ts.any_upper && !ts.any_lower);
 	score = x / sqrt(x * x + ALPHA);
 	score = round(score * 1000) / 1000;
 	if (score == 0)
@@ -1616,7 +1805,7 @@ static void load_data(void)
 		mkt_info(0, "%s not found: company names are not matched (see --symbols)",
 		    SYMBOLS_FILE);
 	mkt_info(1, "lexicon %s (%zu words known); phrases %zu; symbols %zu tickers, %zu names",
-	    lex, nwinfo, nphrases, nsym, nnames);
+	    lex, nwinfo - nhidden, nphrases, nsym, nnames);
 }
 
 static void free_all(void)
@@ -1634,8 +1823,10 @@ static void free_all(void)
 	for (i = 0; i < nsym; i++)
 		free(symtab[i]);
 	free(symtab);
-	mkt_map_free(&words);
+	for (i = 0; i < nwinfo; i++)
+		free(winfos[i].key);
 	free(winfos);
+	free(wtab);
 	mkt_map_free(&phrase_star);
 	mkt_map_free(&tickers);
 	free(ts.t);

@@ -6,7 +6,7 @@
  * small lexicon, phrase list and symbols file are set up once. For every
  * input the harness checks that the tokens lie in order inside the text
  * and do not overlap, that their lower-case forms lie inside the lower
- * buffer, that the score is a number in [-1, 1], and that every symbol
+ * buffer, that a word found in the word table is that entry's word, that the score is a number in [-1, 1], and that every symbol
  * and entity found is a slice of the text or a listed ticker. */
 #define FUZZING 1
 #include "../../tools/sentiment.c"
@@ -56,14 +56,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (tokenize(s, size, &ts) < 0)
 		abort();
-	annotate(&ts);
 	for (i = 0; i < ts.n; i++) {
 		const struct tok *t = &ts.t[i];
 		if (t->off < prev_end || (size_t)t->off + t->len > size || t->len == 0)
 			abort();
 		if ((size_t)t->loff + t->llen > ts.lower.len)
 			abort();
-		if ((t->kind == T_WORD || t->kind == T_CASH) && t->llen == 0 && t->kind == T_WORD)
+		if (t->kind == T_WORD && t->llen == 0)
+			abort();
+		/* a word's table entry, when it has one, holds its bytes */
+		if (t->wid >= 0 && (t->kind != T_WORD || winfos[t->wid].klen != t->llen ||
+		    memcmp(winfos[t->wid].key, ts.lower.p + t->loff, t->llen)))
 			abort();
 		prev_end = t->off + t->len;
 	}
