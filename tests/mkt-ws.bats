@@ -510,7 +510,7 @@ EOF
 	[ "$(count_in_log '"code":1002')" -ge 1 ]
 }
 
-@test "frames: a wrong Sec-WebSocket-Accept is refused before anything is sent" {
+@test "frames: a wrong Sec-WebSocket-Accept or an extension not offered is refused before anything is sent" {
 	start_venue --evil bad-accept
 	run mkt-ws --preset massive --symbols E --url "$URL/" -d 0.7s --backoff-min 0.2 --backoff-max 0.3
 	assert_success
@@ -518,6 +518,11 @@ EOF
 	refute_output --partial '{"type":"trade"'
 	[ "$(count_in_log '"op":')" -eq 0 ]
 	[ "$(count_in_log '"open":true')" -ge 2 ]
+	start_venue --evil ext
+	run mkt-ws --preset massive --symbols E --url "$URL/" -d 0.5s
+	assert_success
+	assert_output --partial "connection failed: the server chose an extension or subprotocol that was not offered"
+	refute_output --partial '{"type":"trade"'
 }
 
 @test "frames: a close frame from the server is echoed with its code, then a reconnect" {

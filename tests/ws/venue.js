@@ -43,8 +43,9 @@
 //                     inside, 16- and 64-bit lengths, a binary frame:
 //                     trades of size 1..5), masked (a masked frame after
 //                     trade 1), rsv (a reserved bit), bad-accept (a wrong
-//                     Sec-WebSocket-Accept), close (trade 1, then a close
-//                     frame 4000 "bye")
+//                     Sec-WebSocket-Accept), ext (an extension that was
+//                     not offered), close (trade 1, then a close frame
+//                     4000 "bye")
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -209,7 +210,7 @@ function evilBytes(mode) {
 	}
 	case 'masked': f.push(sframe(1, trade(1)), sframe(1, trade(2), { mask: true })); break;
 	case 'rsv': f.push(sframe(1, trade(1)), sframe(1, trade(2), { rsv: true })); break;
-	case 'bad-accept': f.push(sframe(1, trade(1))); break;
+	case 'bad-accept': case 'ext': f.push(sframe(1, trade(1))); break;
 	case 'close': {
 		const c = Buffer.alloc(2);
 		c.writeUInt16BE(4000);
@@ -229,6 +230,7 @@ function evil(server, mode) {
 		const key = req.headers['sec-websocket-key'] || '';
 		const acc = crypto.createHash('sha1').update((mode === 'bad-accept' ? 'x' : '') + key + GUID).digest('base64');
 		sock.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+		    (mode === 'ext' ? 'Sec-WebSocket-Extensions: permessage-deflate\r\n' : '') +
 		    'Sec-WebSocket-Accept: ' + acc + '\r\n\r\n');
 		let buf = Buffer.alloc(0);
 		sock.on('data', (d) => {
