@@ -5,8 +5,11 @@
 #     records/s flow in carrying their send time: delivery latency p50/p99,
 #     frames delivered against expected, clients dropped, wshub's peak RSS.
 #     Goals: p99 < 100 ms, RSS < 1 GB, no drops.
-#  2. The read API under wrk -c1000 -d10s --latency: requests/s and p99.
-#     The seed's goal is p95 < 500 ms; ours is p99 < 50 ms.
+#  2. The read API under wrk -c1000 -d10s --latency: requests/s and p99,
+#     and wshub's CPU time per request. The seed's goal is p95 < 500 ms;
+#     ours is p99 < 50 ms. Then the same at -c100: the throughput and the
+#     CPU per request at 1000 connections against 100 show any cost that
+#     grows with the connections held open.
 # Run from the repository root with the built binaries first on PATH.
 # CLIENTS, CHANNELS, RATE, SECONDS_LOAD and PROCS change the load.
 # tests/bench/run starts it with sh: carry on in bash.
@@ -19,8 +22,8 @@ ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 W=$(mktemp -d)
 HUB=
 cleanup() {
-	[ -n "$HUB" ] && kill "$HUB" 2>/dev/null
-	jobs -p | xargs -r kill 2>/dev/null
+	[ -z "$HUB" ] || kill "$HUB" 2>/dev/null || true
+	jobs -p | xargs -r kill 2>/dev/null || true
 	wait 2>/dev/null
 	rm -rf "$W"
 }
@@ -138,20 +141,38 @@ console.log(`  wshub RSS     ${mb(rssIdle)} MB with clients idle, ${mb(rssPeak)}
 	"$(awk -v a="$t_conn" -v b="$t_ready" 'BEGIN { print b - a }')"
 
 # ---- 2. the read API under wrk
+# hub CPU time (user+sys, clock ticks) around each run: CPU per request is
+# the figure that does not depend on how busy the machine is.
+cpu() { awk '{ print $14 + $15 }' "/proc/$HUB/stat"; }
+tck=$(getconf CLK_TCK)
+c0=$(cpu)
 wrk -t2 -c1000 -d10s --latency "http://127.0.0.1:$PORT/api/latest?channel=S7" >"$W/wrk.out" 2>&1 || true
+c1=$(cpu)
 rps=$(awk '/^Requests\/sec:/ {print $2}' "$W/wrk.out")
+nreq=$(awk '/requests in/ {print $1}' "$W/wrk.out")
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us$/, "", v); print v / 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v); print v } else if (v ~ /s$/) { sub(/s$/, "", v); print v * 1000 } else print "nan" }'; }
 p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$W/wrk.out")")
 p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$W/wrk.out")")
 errs=$(awk '/Socket errors|Non-2xx/ {print}' "$W/wrk.out" | tr '\n' ' ')
+us_req() { awk -v t="$1" -v n="$2" -v hz="$tck" 'BEGIN { if (n > 0) printf "%.2f", t * 1e6 / hz / n; else print "nan" }'; }
+cpu1000=$(us_req $((c1 - c0)) "$nreq")
 echo "read API: wrk -t2 -c1000 -d10s --latency /api/latest"
 echo "  requests/s    $rps"
 echo "  latency p50   $p50 ms"
 awk -v p="$p99" 'BEGIN { printf "  latency p99   %s ms   goal < 50 ms (seed: p95 < 500 ms)   ratio %.2f\n", p, p / 50 }'
+echo "  wshub CPU     $cpu1000 us (user+sys) per request"
 [ -z "$errs" ] || echo "  $errs"
 # the same at 100 connections, for scale: at 1000 the p50 is mostly queueing
-# (connections / requests per second)
+# (connections / requests per second); the cost of a request should not
+# grow with the connections held open.
+c0=$(cpu)
 wrk -t2 -c100 -d5s --latency "http://127.0.0.1:$PORT/api/latest?channel=S7" >"$W/wrk100.out" 2>&1 || true
-echo "read API: wrk -t2 -c100 -d5s --latency: $(awk '/^Requests\/sec:/ {print $2}' "$W/wrk100.out") requests/s," \
+c1=$(cpu)
+rps100=$(awk '/^Requests\/sec:/ {print $2}' "$W/wrk100.out")
+cpu100=$(us_req $((c1 - c0)) "$(awk '/requests in/ {print $1}' "$W/wrk100.out")")
+echo "read API: wrk -t2 -c100 -d5s --latency: $rps100 requests/s," \
 	"p50 $(to_ms "$(awk '$1 == "50%" {print $2}' "$W/wrk100.out")") ms," \
-	"p99 $(to_ms "$(awk '$1 == "99%" {print $2}' "$W/wrk100.out")") ms"
+	"p99 $(to_ms "$(awk '$1 == "99%" {print $2}' "$W/wrk100.out")") ms," \
+	"wshub CPU $cpu100 us per request"
+awk -v a="$rps" -v b="$rps100" -v x="$cpu1000" -v y="$cpu100" 'BEGIN {
+	printf "  c1000 against c100: requests/s ratio %.2f, CPU per request ratio %.2f\n", a / b, x / y }'
