@@ -274,6 +274,15 @@ static inline uint64_t load_le64(const char *p)
 	return x;
 }
 
+/* Store x at p as eight little-endian bytes. */
+static inline void store_le64(char *p, uint64_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	memcpy(p, &x, 8);
+}
+
 /* The first n (1..8) bytes at p, zero-extended; p must have 8 readable
  * bytes. */
 static inline uint64_t load_head(const char *p, size_t n)
@@ -494,6 +503,30 @@ static double num_value(const char *num, size_t k)
 	return (double)m / p10[f];
 }
 
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* For each byte of x: 0x80 where the byte is at least v (v <= 0x80), for
+ * bytes below 0x80 only. */
+static inline uint64_t swar_ge(uint64_t x7, unsigned v)
+{
+	return (x7 + (0x80 - v) * ONES) & HIGHS;
+}
+
+/* The classes of eight text bytes, 0x80 in each byte that is one:
+ * *word (a letter, a digit or a byte past ASCII), *up (A-Z), *low (a-z). */
+static inline void swar_classes(uint64_t x, uint64_t *word, uint64_t *up, uint64_t *low)
+{
+	uint64_t x7 = x & ~HIGHS, ascii = ~x & HIGHS;
+	uint64_t u = ascii & swar_ge(x7, 'A') & ~swar_ge(x7, 'Z' + 1);
+	uint64_t l = ascii & swar_ge(x7, 'a') & ~swar_ge(x7, 'z' + 1);
+	uint64_t d = ascii & swar_ge(x7, '0') & ~swar_ge(x7, '9' + 1);
+
+	*up = u;
+	*low = l;
+	*word = (x & HIGHS) | u | l | d;
+}
+
 /* Cut s[0..n) into tokens: words (letters, with inner apostrophes; bytes
  * past ASCII count as letters), numbers (with inner '.' and ','), $TAGs,
  * and the punctuation that ends sentences and clauses. The lower-cased
@@ -501,24 +534,33 @@ static double num_value(const char *num, size_t k)
  * is looked up in the word table as it ends (its classes, lexicon score,
  * phrases and names are copied into the token). Sets ts->any_upper and
  * ts->any_lower for the text as a whole.
+ *
+ * A word's letters are taken eight at a time while eight bytes of text
+ * remain (classes and lower case by SWAR on one load), then one by one.
  * Returns 0 or -1 (out of memory). Linear, no allocation once warm. */
 static int tokenize(const char *s, size_t n, struct toks *ts)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, L = 0;
-	unsigned seen = 0; /* CC_UP | CC_LOW of every ASCII letter */
+	unsigned seen = 0;       /* CC_UP | CC_LOW of the letters glued to numbers */
+	uint64_t sup = 0, slow = 0; /* A-Z and a-z masks seen in words */
 	char *lp;
 
 	ts->n = 0;
 	mkt_buf_reset(&ts->lower);
 	/* the lower-case forms are never longer than the text: room once,
-	 * with slack for the eight-byte loads of the word hash */
+	 * with slack for eight-byte stores and the loads of the word hash */
 	if (mkt_buf_reserve(&ts->lower, n + 16) < 0)
 		return -1;
 	lp = ts->lower.p;
 	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c = u[i];
 		unsigned k = cc[c];
 		struct tok *t;
+		if (c == ' ') {
+			i++;
+			continue;
+		}
 		if (tok_room(ts) < 0)
 			return -1;
 		t = &ts->t[ts->n];
@@ -531,39 +573,68 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 		t->phrase = t->name = -1;
 		t->num = 0;
 		t->llen = 0;
-		if ((k & CC_LET) || (c == '$' && i + 1 < n && (cc[(unsigned char)s[i + 1]] & CC_ALPHA))) {
-			unsigned wk = 0;   /* CC_UP | CC_LOW seen in the word */
-			size_t upper = 0;
+		if ((k & CC_LET) || (c == '$' && i + 1 < n && (cc[u[i + 1]] & CC_ALPHA))) {
+			uint64_t wup = 0, wlow = 0;  /* masks of the word's chunks, or'ed */
+			int up2 = 0;                 /* two or more upper-case letters */
 			t->kind = T_WORD;
 			if (c == '$') {
 				t->kind = T_CASH;
 				i++;
 			}
 			t->loff = (uint32_t)L;
-			if (cc[(unsigned char)s[i]] & CC_UP)
+			if (cc[u[i]] & CC_UP)
 				t->flags |= TF_CAP;
-			while (i < n) {
-				unsigned char d = (unsigned char)s[i];
-				unsigned dk = cc[d];
-				if (dk & (CC_LET | CC_DIG)) {
-					wk |= dk;
-					upper += (dk >> 2) & 1;
-					lp[L++] = (char)(d + ((dk & CC_UP) << 3));
+			for (;;) {
+				unsigned char d;
+				unsigned dk;
+				if (i + 8 <= n) {
+					uint64_t x = load_le64(s + i), w, up, low, stop, keep;
+					size_t r;
+					swar_classes(x, &w, &up, &low);
+					stop = ~w & HIGHS;
+					r = stop ? (size_t)__builtin_ctzll(stop) >> 3 : 8;
+					keep = r == 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * r)) - 1;
+					x |= up >> 2;
+					store_le64(lp + L, x);
+					up &= keep;
+					low &= keep;
+					up2 |= (up & (up - 1)) != 0 || (wup && up);
+					wup |= up;
+					wlow |= low;
+					L += r;
+					i += r;
+					if (r == 8)
+						continue;
+				} else if (i < n && (cc[u[i]] & (CC_LET | CC_DIG))) {
+					dk = cc[u[i]];
+					if (dk & CC_UP) {
+						up2 |= wup != 0;
+						wup |= 0x80;
+					} else if (dk & CC_LOW) {
+						wlow |= 0x80;
+					}
+					lp[L++] = (char)(u[i] + ((dk & CC_UP) << 3));
 					i++;
-				} else if ((d == '\'' && i + 1 < n && is_letter((unsigned char)s[i + 1])) ||
-				    (d == 0xE2 && i + 3 < n && (unsigned char)s[i + 1] == 0x80 &&
-				    (unsigned char)s[i + 2] == 0x99 && is_letter((unsigned char)s[i + 3]))) {
+					continue;
+				}
+				if (i >= n)
+					break;
+				d = u[i];
+				if ((d == '\'' && i + 1 < n && is_letter(u[i + 1])) ||
+				    (d == 0xE2 && i + 3 < n && u[i + 1] == 0x80 &&
+				    u[i + 2] == 0x99 && is_letter(u[i + 3]))) {
 					i += d == '\'' ? 1 : 3; /* apostrophe dropped */
 				} else if (d == '.' && t->kind == T_CASH && i + 1 < n &&
-				    (cc[(unsigned char)s[i + 1]] & CC_UP)) {
+				    (cc[u[i + 1]] & CC_UP)) {
 					lp[L++] = '.'; /* $BRK.B */
 					i++;
 				} else {
 					break;
 				}
 			}
-			seen |= wk;
-			if (upper >= 2 && !(wk & CC_LOW))
+			sup |= wup;
+			slow |= wlow;
+			if (up2 && !wlow)
 				t->flags |= TF_ALLCAPS;
 			t->llen = (uint32_t)(L - t->loff);
 			if (t->kind == T_WORD) {
@@ -583,13 +654,12 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 			size_t nk = 0;
 			t->kind = T_NUM;
 			while (i < n) {
-				unsigned char d = (unsigned char)s[i];
+				unsigned char d = u[i];
 				if (is_digit(d)) {
 					if (nk < sizeof(num) - 1)
 						num[nk++] = (char)d;
 					i++;
-				} else if ((d == '.' || d == ',') && i + 1 < n &&
-				    is_digit((unsigned char)s[i + 1])) {
+				} else if ((d == '.' || d == ',') && i + 1 < n && is_digit(u[i + 1])) {
 					if (d == '.' && nk < sizeof(num) - 1)
 						num[nk++] = '.';
 					i++;
@@ -600,8 +670,8 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 			num[nk] = '\0';
 			t->num = num_value(num, nk);
 			/* letters glued to a number (4Q, 10m) stay one token */
-			while (i < n && (cc[(unsigned char)s[i]] & CC_ALPHA)) {
-				seen |= cc[(unsigned char)s[i]];
+			while (i < n && (cc[u[i]] & CC_ALPHA)) {
+				seen |= cc[u[i]];
 				i++;
 			}
 			t->loff = (uint32_t)L;
@@ -615,7 +685,7 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 			case ':': t->kind = T_COLON; break;
 			case '(': case '[': t->kind = T_LPAREN; break;
 			case ')': case ']': t->kind = T_RPAREN; break;
-			case ' ': case '\t': case '\n': case '\r': case '\f':
+			case '\t': case '\n': case '\r': case '\f':
 			case '\'': case '"': case '-':
 				continue;
 			default: t->kind = T_OTHER; break;
@@ -627,8 +697,8 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 	}
 	ts->lower.len = L;
 	lp[L] = '\0';
-	ts->any_upper = (seen & CC_UP) != 0;
-	ts->any_lower = (seen & CC_LOW) != 0;
+	ts->any_upper = (seen & CC_UP) || sup;
+	ts->any_lower = (seen & CC_LOW) || slow;
 	return 0;
 }
 
