@@ -857,13 +857,21 @@ static struct kstate *key_new(const char *kt, size_t klen,
 	return k;
 }
 
-/* want_len[n]: bit w set when want[w] is n bytes long (n < WANT_LENS);
- * longer names are in want_long. A field's key is compared only with the
- * names of its length. */
-#define WANT_LENS 64
-static uint64_t want_len[WANT_LENS], want_long;
+/* want_slot[h]: bit w set when want[w]'s name hashes to h (its length,
+ * first and last bytes). A field's key is compared only with the names
+ * of its slot, so most keys that are not wanted cost one table look-up. */
+#define WANT_SLOTS 256
+static uint64_t want_slot[WANT_SLOTS];
 static uint64_t want_word[1 + MAX_KEYS + MAX_INPUTS]; /* first 8 bytes, 0-padded */
 _Static_assert(1 + MAX_KEYS + MAX_INPUTS <= 64, "want[] indexes fit a mask");
+
+static inline size_t want_hash(const char *k, size_t kl)
+{
+	if (kl == 0)
+		return 0;
+	return (kl * 61 + (unsigned char)k[0] * 7 + (unsigned char)k[kl - 1]) &
+	    (WANT_SLOTS - 1);
+}
 
 static void want_add(const char *name)
 {
@@ -872,10 +880,7 @@ static void want_add(const char *name)
 	want[nwant].name = name;
 	want[nwant].len = n;
 	memcpy(&want_word[nwant], name, n < 8 ? n : 8);
-	if (n < WANT_LENS)
-		want_len[n] |= 1ULL << nwant;
-	else
-		want_long |= 1ULL << nwant;
+	want_slot[want_hash(name, n)] |= 1ULL << nwant;
 	nwant++;
 }
 
@@ -912,34 +917,94 @@ static inline int want_is(size_t w, const char *kp, size_t kl, int in_line)
 	return bytes_eq(want[w].name, kp, kl);
 }
 
+/* The keys of the last line that went through a full pass of
+ * fields_find(), and what it found: lines of a stream mostly repeat the
+ * same keys in the same order, and then only the keys are compared.
+ * Lines with escaped keys or more than SHAPE_MAX fields are not kept. */
+#define SHAPE_MAX 64
+static size_t shape_n;                       /* 0: nothing kept */
+static uint32_t shape_len[SHAPE_MAX], shape_off[SHAPE_MAX];
+static uint64_t shape_word[SHAPE_MAX];       /* keys of up to 8 bytes */
+static int shape_got[1 + MAX_KEYS + MAX_INPUTS]; /* field index, or -1 */
+static struct mkt_buf shape_keys = MKT_BUF_INIT; /* longer keys' bytes */
+
+/* The first kl <= 8 bytes at kp (of a line ending at end) as a word,
+ * zero-padded. */
+static inline uint64_t key_word(const char *kp, size_t kl, const char *end)
+{
+	uint64_t x = 0;
+
+	if (end - kp >= 8)
+		memcpy(&x, kp, 8);
+	else
+		memcpy(&x, kp, kl);
+	return kl < 8 ? x & ((1ULL << (8 * kl)) - 1) : x;
+}
+
 /* Point got[w] at the field named want[w] of the scanned object (the last
- * one where a name appears twice), or NULL: one pass over the fields. */
-static void fields_find(void)
+ * one where a name appears twice), or NULL. The line ends at end. */
+static void fields_find(const char *end)
 {
 	size_t i, w;
 	const char *kp;
 	size_t kl;
 	uint64_t m;
+	int shape_ok;
 
+	if (shape_n > 0 && jo.n == shape_n) {
+		for (i = 0; i < jo.n; i++) {
+			const struct mkt_jfield *f = &jo.f[i];
+
+			if (f->kesc || f->klen != shape_len[i])
+				goto full;
+			if (f->klen <= 8) {
+				if (key_word(f->key, f->klen, end) != shape_word[i])
+					goto full;
+			} else if (!bytes_eq(f->key, shape_keys.p + shape_off[i], f->klen)) {
+				goto full;
+			}
+		}
+		for (w = 0; w < nwant; w++)
+			got[w] = shape_got[w] < 0 ? NULL : &jo.f[shape_got[w]];
+		return;
+	}
+full:
 	memset(got, 0, nwant * sizeof(got[0]));
+	shape_ok = jo.n > 0 && jo.n <= SHAPE_MAX;
+	mkt_buf_reset(&shape_keys);
 	for (i = 0; i < jo.n; i++) {
 		const struct mkt_jfield *f = &jo.f[i];
 
 		kp = f->key;
 		kl = f->klen;
 		if (f->kesc) {
+			shape_ok = 0;
 			mkt_buf_reset(&tmp);
 			if (mkt_json_unescape(f->key, f->klen, &tmp) < 0)
 				continue;
 			kp = tmp.p;
 			kl = tmp.len;
 		}
-		for (m = kl < WANT_LENS ? want_len[kl] : want_long; m; m &= m - 1) {
+		for (m = want_slot[want_hash(kp, kl)]; m; m &= m - 1) {
 			w = (size_t)__builtin_ctzll(m);
 			if (want[w].len == kl && want_is(w, kp, kl, !f->kesc))
 				got[w] = f;
 		}
+		if (shape_ok) {
+			shape_len[i] = f->klen;
+			if (kl <= 8) {
+				shape_word[i] = key_word(kp, kl, end);
+			} else {
+				shape_off[i] = (uint32_t)shape_keys.len;
+				mkt_buf_add(&shape_keys, kp, kl);
+			}
+		}
 	}
+	if (shape_keys.oom)
+		shape_ok = 0;
+	shape_n = shape_ok ? jo.n : 0;
+	for (w = 0; w < nwant; w++)
+		shape_got[w] = got[w] ? (int)(got[w] - jo.f) : -1;
 }
 
 /* Handle one input line: scan, take time, key and values, judge it late
@@ -960,7 +1025,7 @@ static void record(const char *line, size_t len)
 		bad("%s", e_msg);
 		return;
 	}
-	fields_find();
+	fields_find(line + len);
 	if ((f = got[0]) == NULL) {
 		bad("no \"%s\" field", opt.time_field);
 		return;
@@ -1105,6 +1170,7 @@ static void free_all(void)
 	mkt_jobj_free(&jo);
 	mkt_buf_free(&kbuf);
 	mkt_buf_free(&tmp);
+	mkt_buf_free(&shape_keys);
 	mkt_buf_free(&opt.agg_spec);
 	mkt_buf_free(&prefix);
 	mkt_reader_free(&rd);
