@@ -215,6 +215,18 @@ enum {
 
 static uint8_t cc[256];
 
+/* Bytes that a JSON string cannot hold as they are: 1 quote or
+ * backslash, 2 a control byte or a byte past ASCII. */
+static uint8_t jstop[256];
+
+static void jstop_init(void)
+{
+	unsigned c;
+
+	for (c = 0; c < 256; c++)
+		jstop[c] = c == '"' || c == '\\' ? 1 : c < 0x20 || c >= 0x80 ? 2 : 0;
+}
+
 static void chars_init(void)
 {
 	unsigned c;
@@ -405,6 +417,7 @@ static void classes_init(void)
 	size_t i;
 
 	chars_init();
+	jstop_init();
 	for (i = 0; i < sizeof(wclasses) / sizeof(wclasses[0]); i++) {
 		const char *p = wclasses[i].words;
 		while (*p) {
@@ -1688,6 +1701,83 @@ static void bad(const char *fmt, ...)
 	mkt_rec_warn(rd.name, rd.lineno, "%s", msg);
 }
 
+/* Append k / 1000 (|k| <= 1000) as mkt_json_num() writes it: the
+ * shortest decimal that reads back to that double, which for a number
+ * of thousandths is the number itself without trailing zeros ("0.25",
+ * "-1", "0"). */
+static void put_milli(struct mkt_buf *b, long k)
+{
+	char d[8], *p = d;
+	long a = k < 0 ? -k : k;
+
+	if (k < 0)
+		*p++ = '-';
+	if (a >= 1000) {
+		*p++ = '1';
+	} else if (a == 0) {
+		*p++ = '0';
+	} else {
+		*p++ = '0';
+		*p++ = '.';
+		*p++ = (char)('0' + a / 100);
+		*p++ = (char)('0' + a / 10 % 10);
+		*p++ = (char)('0' + a % 10);
+		while (p[-1] == '0')
+			p--;
+	}
+	mkt_buf_add(b, d, (size_t)(p - d));
+}
+
+/* Append s[0..n) as a JSON string, as mkt_json_str() writes it. Text of
+ * printable ASCII is copied eight bytes at a time, with quotes and
+ * backslashes escaped on the way; text with control bytes or bytes past
+ * ASCII (which need UTF-8 checks) is left to mkt_json_str(). */
+static void put_str(struct mkt_buf *b, const char *s, size_t n)
+{
+	size_t start = b->len, i = 0;
+	char *o;
+
+	if (mkt_buf_reserve(b, 2 * n + 2) < 0)
+		return;
+	o = b->p + b->len;
+	*o++ = '"';
+	for (;;) {
+		while (i + 8 <= n) {
+			uint64_t x = load_le64(s + i), x7 = x & ~HIGHS;
+			/* quote, backslash, control, or past ASCII */
+			uint64_t q = x7 ^ ('"' * ONES), bs = x7 ^ ('\\' * ONES);
+			uint64_t m = (x & HIGHS) | ~swar_ge(x7, 0x20) |
+			    ((q - ONES) & ~q) | ((bs - ONES) & ~bs);
+			m &= HIGHS;
+			if (m) {
+				size_t r = (size_t)__builtin_ctzll(m) >> 3;
+				memcpy(o, s + i, 8);
+				o += r;
+				i += r;
+				break;
+			}
+			memcpy(o, s + i, 8);
+			o += 8;
+			i += 8;
+		}
+		while (i < n && !jstop[(unsigned char)s[i]])
+			*o++ = s[i++];
+		if (i >= n)
+			break;
+		if (jstop[(unsigned char)s[i]] == 2) {
+			b->len = start;
+			b->p[start] = '\0';
+			mkt_json_str(b, s, n);
+			return;
+		}
+		*o++ = '\\';
+		*o++ = s[i++];
+	}
+	*o++ = '"';
+	b->len = (size_t)(o - b->p);
+	*o = '\0';
+}
+
 /* Score text[0..n) and find its symbols and entities; append the three
  * fields to the open object in out.b. */
 static void analyse(const char *s, size_t n)
@@ -1695,36 +1785,40 @@ static void analyse(const char *s, size_t n)
 	struct mkt_buf *b = &out.b;
 	size_t i;
 	double x, score;
+	long milli;
 	const char *label;
 
 	if (tokenize(s, n, &ts) < 0)
 		errx(1, "out of memory");
 	x = score_text(&ts, ts.any_upper && !ts.any_lower);
 	score = x / sqrt(x * x + ALPHA);
-	score = round(score * 1000) / 1000;
+	score = round(score * 1000);
+	milli = fabs(score) <= 1000 ? (long)score : LONG_MAX;
+	score = score / 1000;
 	if (score == 0)
 		score = 0; /* no -0 */
 	label = score >= opt.bullish ? "bullish" : score <= opt.bearish ? "bearish" : "neutral";
 	find_symbols(s, n, &ts);
 	find_entities(s, &ts);
-	mkt_json_key(b, "sentiment");
-	mkt_buf_add(b, "{\"label\":\"", 10);
-	mkt_buf_adds(b, label);
+	mkt_json_sep(b);
+	mkt_buf_add(b, "\"sentiment\":{\"label\":\"", 22);
+	mkt_buf_add(b, label, 7);
 	mkt_buf_add(b, "\",\"score\":", 10);
-	mkt_json_num(b, score);
-	mkt_buf_addc(b, '}');
-	mkt_json_key(b, "symbols");
-	mkt_buf_addc(b, '[');
+	if (milli != LONG_MAX)
+		put_milli(b, milli);
+	else
+		mkt_json_num(b, score);
+	mkt_buf_add(b, "},\"symbols\":[", 13);
 	for (i = 0; i < syms.n; i++) {
-		mkt_json_sep(b);
-		mkt_json_str(b, syms.s[i], syms.len[i]);
+		if (i)
+			mkt_buf_addc(b, ',');
+		put_str(b, syms.s[i], syms.len[i]);
 	}
-	mkt_buf_addc(b, ']');
-	mkt_json_key(b, "entities");
-	mkt_buf_addc(b, '[');
+	mkt_buf_add(b, "],\"entities\":[", 14);
 	for (i = 0; i < ents.n; i++) {
-		mkt_json_sep(b);
-		mkt_json_str(b, ents.s[i], ents.len[i]);
+		if (i)
+			mkt_buf_addc(b, ',');
+		put_str(b, ents.s[i], ents.len[i]);
 	}
 	mkt_buf_addc(b, ']');
 }
@@ -1758,7 +1852,7 @@ static void do_record(const char *line, size_t len)
 
 	if (opt.text_mode) {
 		mkt_buf_add(&out.b, "{\"text\":", 8);
-		mkt_json_str(&out.b, line, len);
+		put_str(&out.b, line, len);
 		analyse(line, len);
 		mkt_buf_addc(&out.b, '}');
 		mkt_writer_commit(&out);
