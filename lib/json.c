@@ -774,7 +774,7 @@ static int parse_slow(const char *s, size_t len, double *out)
  * exact in a double when m < 2^53 and |exp10| <= 22 (Clinger's fast
  * path): one correctly rounded multiplication or division then gives the
  * correctly rounded value. Anything else goes to strtod(). */
-int mkt_json_parse_number(const char *s, size_t len, double *out)
+static int parse_general(const char *s, size_t len, double *out)
 {
 	const unsigned char *p = (const unsigned char *)s, *e = p + len;
 	uint64_t m = 0;
@@ -836,6 +836,46 @@ int mkt_json_parse_number(const char *s, size_t len, double *out)
 	d = (double)m;
 	d = exp10 < 0 ? d / pow10_exact[-exp10] : d * pow10_exact[exp10];
 	*out = neg ? -d : d;
+	return 0;
+}
+
+/* The common case first: a plain decimal (no exponent) of at most 19
+ * digits, so that m cannot overflow, read without counting significant
+ * digits; anything else is left to parse_general(), which also gives the
+ * verdict on text that is not a number. */
+int mkt_json_parse_number(const char *s, size_t len, double *out)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + len, *d0, *f0;
+	uint64_t m = 0;
+	int exp10 = 0;
+	double d;
+
+	if (p < e && *p == '-')
+		p++;
+	d0 = p;
+	if (p >= e || !is_digit(*p))
+		return -1;
+	if (*p == '0')
+		p++;
+	else
+		for (; p < e && is_digit(*p); p++)
+			m = m * 10 + (uint64_t)(*p - '0');
+	if (p < e && *p == '.') {
+		f0 = ++p;
+		for (; p < e && is_digit(*p); p++)
+			m = m * 10 + (uint64_t)(*p - '0');
+		exp10 = (int)(f0 - p);
+		if (p == f0 || p - d0 > 20)
+			return parse_general(s, len, out);
+	} else if (p - d0 > 19) {
+		return parse_general(s, len, out);
+	}
+	if (p != e || m >= (1ULL << 53) || exp10 < -22)
+		return parse_general(s, len, out);
+	d = (double)m;
+	if (exp10 < 0)
+		d /= pow10_exact[-exp10];
+	*out = *s == '-' ? -d : d;
 	return 0;
 }
 
