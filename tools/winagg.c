@@ -718,8 +718,68 @@ static void emit_row(struct kstate *k, int64_t e)
 
 /* ---- windows ---- */
 
+/* ---- key look-up ---- */
+
+static inline int bytes_eq(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	for (; n >= 8; n -= 8, a += 8, b += 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return 0;
+	}
+	for (; n > 0; n--)
+		if (*a++ != *b++)
+			return 0;
+	return 1;
+}
+
+/* A direct-mapped cache in front of the key map: a slot chosen from the
+ * key text's first and last eight bytes holds the last key seen there.
+ * A hit costs a multiplication and a comparison instead of hashing the
+ * text byte by byte and probing the map. */
+#define KCACHE_BITS 12
+static struct kstate *kcache[1 << KCACHE_BITS];
+
+static inline size_t kcache_slot(const char *kt, size_t klen)
+{
+	uint64_t x = klen, y = 0;
+	size_t i;
+
+	if (klen >= 8) {
+		memcpy(&x, kt, 8);
+		memcpy(&y, kt + klen - 8, 8);
+		x ^= klen;
+	} else {
+		for (i = 0; i < klen; i++)
+			y = y << 8 | (unsigned char)kt[i];
+	}
+	x = (x ^ (y * 0xff51afd7ed558ccdULL)) * 0x9E3779B97F4A7C15ULL;
+	return (size_t)(x >> (64 - KCACHE_BITS));
+}
+
+/* The state of key text kt, or NULL when the key holds none. */
+static inline struct kstate *key_find(const char *kt, size_t klen)
+{
+	size_t s = kcache_slot(kt, klen);
+	struct kstate *k = kcache[s];
+	void **slot;
+
+	if (k != NULL && k->klen == klen && bytes_eq(k->key, kt, klen))
+		return k;
+	if ((slot = mkt_map_get(&keys, kt, klen)) == NULL)
+		return NULL;
+	return kcache[s] = *slot;
+}
+
 static void key_free(struct kstate *k)
 {
+	size_t s = kcache_slot(k->key, k->klen);
+
+	if (kcache[s] == k)
+		kcache[s] = NULL;
 	mkt_map_del(&keys, k->key, k->klen);
 	free(k->ring);
 	free(k);
@@ -884,22 +944,6 @@ static void want_add(const char *name)
 	nwant++;
 }
 
-static inline int bytes_eq(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y;
-
-	for (; n >= 8; n -= 8, a += 8, b += 8) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		if (x != y)
-			return 0;
-	}
-	for (; n > 0; n--)
-		if (*a++ != *b++)
-			return 0;
-	return 1;
-}
-
 /* Whether the key kp[0..kl) of a scanned field is want[w]'s name (the
  * lengths are equal). A key of 4 to 8 bytes in the line is followed by at
  * least 4 more (quote, colon, a value, a brace), so 8 bytes can be read
@@ -1017,7 +1061,6 @@ static void record(const char *line, size_t len)
 	uint32_t koff[MAX_KEYS + 1];
 	int64_t t, j, first_end, e;
 	struct kstate *k;
-	void **slot;
 	char e_msg[160];
 	int is_str;
 
@@ -1102,8 +1145,7 @@ static void record(const char *line, size_t len)
 	if (opt.idle_ns > 0)
 		last_arrival_ns = mkt_mono_ns();
 
-	if ((slot = mkt_map_get(&keys, kt, klen)) != NULL) {
-		k = *slot;
+	if ((k = key_find(kt, klen)) != NULL) {
 		ring_cover(k, j);
 	} else {
 		k = key_new(kt, klen, koff, j);
