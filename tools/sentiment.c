@@ -260,13 +260,19 @@ struct winfo {
 	char *key;         /* lower case; zero-padded to a multiple of 8 bytes */
 };
 
-/* The word table: open addressing with linear probing over (hash, index
- * + 1) pairs, at most half full. Keys are the lower-cased bytes the
- * tokenizer writes; their hash is taken from eight-byte loads, so a key
- * is read with up to seven bytes of slack after it (the tokenizer's
- * buffer and the key copies both have that room). */
+/* The word table: open addressing with linear probing, at most a
+ * quarter full, so that a lookup is nearly always settled by its first
+ * slot. A slot holds the key's first eight bytes (zero-padded), its hash
+ * with the length in the low byte, and the entry's index + 1 (0 for an
+ * empty slot, which no key of one byte or more can match). Keys are the
+ * lower-cased bytes the tokenizer writes; their hash is taken from
+ * eight-byte loads, so a key is read with up to seven bytes of slack
+ * after it (the tokenizer's buffer and the key copies both have that
+ * room). */
 struct wslot {
-	uint32_t hash, wi;  /* wi: index + 1, 0 for an empty slot */
+	uint64_t k8;
+	uint32_t hl;        /* hash & ~0xff | min(length, 255) */
+	uint32_t wi;        /* index + 1, 0 for an empty slot */
 };
 
 static struct wslot *wtab;
@@ -319,34 +325,44 @@ static inline uint32_t whash(const char *p, size_t n)
 	return (uint32_t)(h >> 32);
 }
 
-/* The index of the word whose lower-case bytes are p[0..n) (n >= 1, with
- * 7 bytes of slack after), or -1. No allocation. */
-static inline int32_t wfind(const char *p, size_t n, uint32_t h)
+static inline uint32_t whl(uint32_t h, size_t n)
 {
-	size_t i;
-
-	if (!wtab)
-		return -1;
-	for (i = h & wmask; wtab[i].wi; i = (i + 1) & wmask) {
-		const struct winfo *w;
-		if (wtab[i].hash != h)
-			continue;
-		w = &winfos[wtab[i].wi - 1];
-		if (w->klen != n)
-			continue;
-		if (n <= 8 ? w->k8 == load_head(p, n) : !memcmp(w->key, p, n))
-			return (int32_t)(wtab[i].wi - 1);
-	}
-	return -1;
+	return (h & ~UINT32_C(0xff)) | (uint32_t)(n < 255 ? n : 255);
 }
 
-static void wtab_insert(uint32_t h, size_t wi)
+/* The index of the word whose lower-case bytes are p[0..n), or -1; h is
+ * whash(p, n) and k8 the first eight bytes, zero-padded (n >= 1, with 7
+ * bytes of slack after p + n). No allocation. */
+static inline int32_t wfind(const char *p, size_t n, uint32_t h, uint64_t k8)
 {
+	uint32_t hl = whl(h, n);
+	size_t i = h & wmask;
+	const struct wslot *e = &wtab[i];
+	/* match, or an empty slot: settled without a branch on which */
+	uint32_t m = (uint32_t)(e->hl == hl) & (uint32_t)(e->k8 == k8);
+	uint32_t other = (uint32_t)(e->wi != 0) & (m ^ 1);
+
+	if (n <= 8 && !other)
+		return (int32_t)(e->wi & (0 - m)) - 1;
+	for (;; i = (i + 1) & wmask) {
+		e = &wtab[i];
+		if (!e->wi)
+			return -1;
+		if (e->hl == hl && e->k8 == k8 &&
+		    (n <= 8 || !memcmp(winfos[e->wi - 1].key + 8, p + 8, n - 8)))
+			return (int32_t)e->wi - 1;
+	}
+}
+
+static void wtab_insert(size_t wi)
+{
+	const struct winfo *w = &winfos[wi];
 	size_t i;
 
-	for (i = h & wmask; wtab[i].wi; i = (i + 1) & wmask)
+	for (i = w->hash & wmask; wtab[i].wi; i = (i + 1) & wmask)
 		;
-	wtab[i].hash = h;
+	wtab[i].k8 = w->k8;
+	wtab[i].hl = whl(w->hash, w->klen);
 	wtab[i].wi = (uint32_t)wi + 1;
 }
 
@@ -364,7 +380,7 @@ static size_t winfo_put_as(const char *w, size_t n, int hidden)
 		err(1, "out of memory");
 	memcpy(key, w, n);
 	h = whash(key, n ? n : 1); /* the empty key hashes as one NUL byte */
-	if ((f = n ? wfind(key, n, h) : -1) < 0 && !n) {
+	if ((f = n ? wfind(key, n, h, load_head(key, n < 8 ? n : 8)) : -1) < 0 && !n) {
 		/* the empty word: looked for by a scan, never by a token */
 		for (i = 0; i < nwinfo; i++)
 			if (winfos[i].klen == 0)
@@ -386,14 +402,14 @@ static size_t winfo_put_as(const char *w, size_t n, int hidden)
 		winfos = q;
 		capwinfo = nc;
 	}
-	if (2 * (nwinfo + 1) > wmask + 1 || !wtab) {
-		size_t nm = wtab ? 2 * (wmask + 1) : 4096;
+	if (4 * (nwinfo + 1) > wmask + 1) {
+		size_t nm = 2 * (wmask + 1);
 		free(wtab);
 		if (!(wtab = calloc(nm, sizeof(*wtab))))
 			err(1, "out of memory");
 		wmask = nm - 1;
 		for (i = 0; i < nwinfo; i++)
-			wtab_insert(winfos[i].hash, i);
+			wtab_insert(i);
 	}
 	memset(&winfos[nwinfo], 0, sizeof(winfos[0]));
 	winfos[nwinfo].phrase = winfos[nwinfo].name = -1;
@@ -403,7 +419,7 @@ static size_t winfo_put_as(const char *w, size_t n, int hidden)
 	winfos[nwinfo].k8 = n ? load_head(key, n < 8 ? n : 8) : 0;
 	winfos[nwinfo].hidden = (uint8_t)hidden;
 	nhidden += hidden != 0;
-	wtab_insert(h, nwinfo);
+	wtab_insert(nwinfo);
 	return nwinfo++;
 }
 
@@ -418,6 +434,11 @@ static void classes_init(void)
 
 	chars_init();
 	jstop_init();
+	if (!wtab) {
+		if (!(wtab = calloc(4096, sizeof(*wtab))))
+			err(1, "out of memory");
+		wmask = 4095;
+	}
 	for (i = 0; i < sizeof(wclasses) / sizeof(wclasses[0]); i++) {
 		const char *p = wclasses[i].words;
 		while (*p) {
@@ -651,7 +672,9 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 				t->flags |= TF_ALLCAPS;
 			t->llen = (uint32_t)(L - t->loff);
 			if (t->kind == T_WORD) {
-				int32_t w = wfind(lp + t->loff, t->llen, whash(lp + t->loff, t->llen));
+				const char *wp = lp + t->loff;
+				int32_t w = wfind(wp, t->llen, whash(wp, t->llen),
+				    load_head(wp, t->llen < 8 ? t->llen : 8));
 				if (w >= 0) {
 					const struct winfo *wi = &winfos[w];
 					t->wid = w;
