@@ -24,12 +24,16 @@ command -v mkt-sim >/dev/null || { echo "bench-winagg: mkt-sim is not built" >&2
 # best_of NAME RUNS INPUT CMD... -- run CMD < INPUT RUNS times (output to
 # /dev/null); set NAME_wall and NAME_cpu to the least wall-clock and CPU
 # (user + system) seconds. CPU time is the steadier figure on a busy machine.
+# bash's time gives milliseconds (time(1) prints hundredths, too coarse for
+# a run of a tenth of a second).
 best_of() {
 	name=$1 runs=$2 input=$3
 	shift 3
 	bw=0 bc=0 i=0
 	while [ $i -lt "$runs" ]; do
-		/usr/bin/time -f '%e %U %S' -o "$tmp/time" "$@" < "$input" > /dev/null
+		bash -c 'TIMEFORMAT="%3R %3U %3S"; in=$1 out=$2; shift 2
+			{ time "$@" < "$in" > /dev/null 2> /dev/null; } 2> "$out"' \
+			best_of "$input" "$tmp/time" "$@"
 		read -r w u s < "$tmp/time"
 		c=$(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')
 		bw=$(awk -v a="$bw" -v b="$w" 'BEGIN { print (a == 0 || b < a) ? b : a }')
