@@ -455,12 +455,31 @@ static void classes_init(void)
 
 /* ---- tokens ---- */
 
+static uint8_t star_seen[1 << 12];  /* bits: the first PKEY bytes of stems */
+#define PKEY 3  /* phrases whose first word is a stem ("raise*") are indexed
+                 * by its first PKEY letters */
+
+/* The bit of star_seen for a word whose first PKEY lower-case bytes are
+ * the low bytes of k8: five bits of each byte. Different prefixes may
+ * share a bit; the bit only says whether to look in phrase_star. */
+static inline unsigned pkey_bit(uint64_t k8)
+{
+	return (unsigned)((k8 & 31) | ((k8 >> 3) & (31 << 5)) | ((k8 >> 6) & (31 << 10)));
+}
+
+
 enum tkind { T_WORD, T_NUM, T_CASH, T_END, T_CLAUSE, T_COMMA, T_EXCL,
 	T_COLON, T_LPAREN, T_RPAREN, T_OTHER };
 
 enum {
 	TF_CAP = 1,      /* first letter upper case */
 	TF_ALLCAPS = 2,  /* two or more letters, all upper case */
+	/* what later passes look for, set by the tokenizer so that they
+	 * pass over other tokens on one test: */
+	TF_PHR = 4,      /* a word that starts phrases */
+	TF_STAR = 8,     /* a word whose first letters may start a stem phrase */
+	TF_SYM = 16,     /* a $TAG, or a word that may be or start a symbol */
+	TF_CAPW = 32,    /* a word with its first letter upper case */
 };
 
 struct tok {
@@ -673,8 +692,13 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 			t->llen = (uint32_t)(L - t->loff);
 			if (t->kind == T_WORD) {
 				const char *wp = lp + t->loff;
-				int32_t w = wfind(wp, t->llen, whash(wp, t->llen),
-				    load_head(wp, t->llen < 8 ? t->llen : 8));
+				uint64_t k8 = load_head(wp, t->llen < 8 ? t->llen : 8);
+				unsigned bit = pkey_bit(k8);
+				int32_t w = wfind(wp, t->llen, whash(wp, t->llen), k8);
+				t->flags |= (uint8_t)((((star_seen[bit / 8] >> (bit % 8)) & 1) &
+				    (t->llen >= PKEY)) * TF_STAR);
+				t->flags |= (uint8_t)((t->flags & TF_CAP) * TF_CAPW |
+				    (t->flags & TF_ALLCAPS) * (TF_SYM / TF_ALLCAPS));
 				if (w >= 0) {
 					const struct winfo *wi = &winfos[w];
 					t->wid = w;
@@ -683,7 +707,13 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 					t->lex = wi->lex;
 					t->phrase = wi->phrase;
 					t->name = wi->name;
+					if (wi->phrase >= 0)
+						t->flags |= TF_PHR;
+					if (wi->name >= 0 || (wi->cls & WC_EXCHANGE))
+						t->flags |= TF_SYM;
 				}
+			} else {
+				t->flags |= TF_SYM;
 			}
 		} else if (k & CC_DIG) {
 			char num[64];
@@ -772,21 +802,6 @@ struct phrase {
 static struct phrase *phrases;
 static size_t nphrases, capphrases;
 static struct mkt_map phrase_star = MKT_MAP_INIT; /* stem prefix -> index + 1 */
-static uint8_t star_seen[27 * 27 * 27 / 8 + 1];    /* prefixes in phrase_star */
-#define PKEY 3  /* phrases whose first word is a stem ("raise*") are indexed
-                 * by its first PKEY letters */
-
-static unsigned pkey_bit(const char *w)
-{
-	unsigned k = 0, i;
-
-	for (i = 0; i < PKEY; i++) {
-		unsigned c = (unsigned char)w[i];
-		k = k * 27 + (c >= 'a' && c <= 'z' ? c - 'a' + 1 : 0);
-	}
-	return k;
-}
-
 /* Add a phrase of several words (text lower-cased here). Returns 0, -1 if
  * it has more words than MAX_PHRASE_WORDS, -2 if its first word is a stem
  * ("ab*") shorter than PKEY letters. */
@@ -869,7 +884,12 @@ static int phrase_add(const char *text, size_t len, double score)
 			slot = mkt_map_put(&phrase_star, p->w[0], PKEY, &isnew);
 			if (!slot)
 				err(1, "out of memory");
-			star_seen[pkey_bit(p->w[0]) / 8] |= (uint8_t)(1u << (pkey_bit(p->w[0]) % 8));
+			{
+				unsigned bit = pkey_bit((uint64_t)(unsigned char)p->w[0][0] |
+				    (uint64_t)(unsigned char)p->w[0][1] << 8 |
+				    (uint64_t)(unsigned char)p->w[0][2] << 16);
+				star_seen[bit / 8] |= (uint8_t)(1u << (bit % 8));
+			}
 			p->next = isnew ? -1 : (int)(uintptr_t)*slot - 1;
 			*slot = (void *)(uintptr_t)(nphrases + 1);
 		} else {
@@ -1011,11 +1031,7 @@ static size_t phrase_at(const struct toks *ts, size_t i, size_t end, double *sco
 		if (pass == 0) {
 			k = t->phrase;
 		} else {
-			unsigned bit;
-			if (t->llen < PKEY)
-				break;
-			bit = pkey_bit(lw(ts, t));
-			if (!(star_seen[bit / 8] & (1u << (bit % 8))) ||
+			if (!(t->flags & TF_STAR) ||
 			    !(slot = mkt_map_get(&phrase_star, lw(ts, t), PKEY)))
 				break;
 			k = (int)(uintptr_t)*slot - 1;
@@ -1201,7 +1217,7 @@ static int compare_after(const struct toks *ts, size_t m, size_t b)
 
 /* Score of the sentence in tokens [a, b). */
 static double score_sentence(const struct toks *ts, size_t a, size_t b,
-    int text_allcaps)
+    int text_allcaps, unsigned cls, unsigned flags)
 {
 	size_t i, contrast = (size_t)-1;
 	double sum = 0;
@@ -1212,9 +1228,12 @@ static double score_sentence(const struct toks *ts, size_t a, size_t b,
 		sc.used[i] = 0;
 	}
 	/* phrases, longest first at each position */
-	for (i = a; i < b; i++) {
+	for (i = a; i < b && (flags & (TF_PHR | TF_STAR)); i++) {
 		double v = 0;
-		size_t n = phrase_at(ts, i, b, &v), k;
+		size_t n, k;
+		if (!(ts->t[i].flags & (TF_PHR | TF_STAR)))
+			continue;
+		n = phrase_at(ts, i, b, &v);
 		if (!n)
 			continue;
 		if (negated(ts, a, i))
@@ -1225,7 +1244,7 @@ static double score_sentence(const struct toks *ts, size_t a, size_t b,
 		i += n - 1;
 	}
 	/* metric times direction */
-	for (i = a; i < b; i++) {
+	for (i = a; i < b && (cls & (WC_UP | WC_DOWN)); i++) {
 		const struct tok *t = &ts->t[i];
 		unsigned cl = tclass(ts, t);
 		int msign, dsign;
@@ -1244,7 +1263,7 @@ static double score_sentence(const struct toks *ts, size_t a, size_t b,
 		sc.used[i] = sc.used[m] = 1;
 	}
 	/* a metric compared by numbers: "profit was 5 mn, compared with 3 mn" */
-	for (i = a; i < b; i++) {
+	for (i = a; i < b && (cls & (WC_METRIC | WC_NEGMETRIC)); i++) {
 		unsigned cl = tclass(ts, &ts->t[i]);
 		int dir;
 		if (sc.used[i] || !(cl & (WC_METRIC | WC_NEGMETRIC)))
@@ -1263,8 +1282,7 @@ static double score_sentence(const struct toks *ts, size_t a, size_t b,
 			excl++;
 			continue;
 		}
-		if (t->kind != T_WORD)
-			continue;
+		/* other tokens than words have no classes and no score */
 		cl = tclass(ts, t);
 		if (cl & WC_CBUT)
 			contrast = i;
@@ -1296,14 +1314,21 @@ static double score_text(const struct toks *ts, int text_allcaps)
 {
 	size_t a = 0, i;
 	double sum = 0;
+	unsigned cls = 0, flags = 0; /* of the sentence's tokens, or'ed */
 
 	scratch_fit(ts->n);
 	for (i = 0; i <= ts->n; i++) {
+		if (i < ts->n) {
+			cls |= ts->t[i].cls;
+			flags |= ts->t[i].flags;
+		}
 		if (i == ts->n || ts->t[i].kind == T_END ||
 		    (ts->t[i].kind == T_EXCL && (i + 1 == ts->n || ts->t[i + 1].kind != T_EXCL))) {
 			if (i > a)
-				sum += score_sentence(ts, a, i == ts->n ? i : i + 1, text_allcaps);
+				sum += score_sentence(ts, a, i == ts->n ? i : i + 1, text_allcaps,
+				    cls, flags);
 			a = i + 1;
+			cls = flags = 0;
 		}
 	}
 	return sum;
@@ -1522,6 +1547,8 @@ static void find_symbols(const char *text, size_t textlen, const struct toks *ts
 		const struct tok *t = &ts->t[i];
 		int sym, k;
 		void **slot;
+		if (!(t->flags & TF_SYM))
+			continue;
 		if (t->kind == T_CASH) {
 			/* $AAPL, $BRK.B; not $5 (a number), not $ALONGWORD */
 			if (t->llen >= 1 && t->llen <= 7 && !is_digit((unsigned char)lw(ts, t)[0]))
@@ -1620,7 +1647,7 @@ static int spaces_only(const char *text, size_t a, size_t b)
 static int capword(const struct toks *ts, const struct tok *t)
 {
 	(void)ts;
-	return t->kind == T_WORD && (t->flags & TF_CAP) && t->llen >= 1;
+	return t->flags & TF_CAPW; /* a T_WORD with TF_CAP */
 }
 
 /* Capitalised runs of two or more words ("Bank of America", "Maria
