@@ -596,7 +596,7 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, L = 0;
 	unsigned seen = 0;       /* CC_UP | CC_LOW of the letters glued to numbers */
-	uint64_t sup = 0, slow = 0; /* A-Z and a-z masks seen in words */
+	uint64_t sup = 0, slow = 0; /* A-Z and a-z seen in words */
 	char *lp;
 
 	ts->n = 0;
@@ -609,37 +609,38 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 	while (i < n) {
 		unsigned char c = u[i];
 		unsigned k = cc[c];
-		struct tok *t;
+		/* the token is built in locals and stored once: stores into
+		 * the lower buffer could otherwise alias it */
+		struct tok t;
 		if (c == ' ') {
 			i++;
 			continue;
 		}
 		if (tok_room(ts) < 0)
 			return -1;
-		t = &ts->t[ts->n];
-		t->off = (uint32_t)i;
-		t->flags = 0;
-		t->haslex = 0;
-		t->lex = 0;
-		t->cls = 0;
-		t->wid = -1;
-		t->phrase = t->name = -1;
-		t->num = 0;
-		t->llen = 0;
+		t.off = (uint32_t)i;
+		t.flags = 0;
+		t.haslex = 0;
+		t.lex = 0;
+		t.cls = 0;
+		t.wid = -1;
+		t.phrase = t.name = -1;
+		t.num = 0;
+		t.llen = 0;
+		t.loff = (uint32_t)L;
 		if ((k & CC_LET) || (c == '$' && i + 1 < n && (cc[u[i + 1]] & CC_ALPHA))) {
-			uint64_t wup = 0, wlow = 0;  /* masks of the word's chunks, or'ed */
-			int up2 = 0;                 /* two or more upper-case letters */
-			t->kind = T_WORD;
+			uint64_t wup = 0, wlow = 0;  /* A-Z, a-z in the word */
+			size_t w0;
+			unsigned fl = 0;
+			t.kind = T_WORD;
 			if (c == '$') {
-				t->kind = T_CASH;
+				t.kind = T_CASH;
 				i++;
 			}
-			t->loff = (uint32_t)L;
-			if (cc[u[i]] & CC_UP)
-				t->flags |= TF_CAP;
+			w0 = i;
+			fl = (cc[u[i]] & CC_UP) ? TF_CAP : 0;
 			for (;;) {
 				unsigned char d;
-				unsigned dk;
 				if (i + 8 <= n) {
 					uint64_t x = load_le64(s + i), w, up, low, stop, keep;
 					size_t r;
@@ -647,25 +648,17 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 					stop = ~w & HIGHS;
 					r = stop ? (size_t)__builtin_ctzll(stop) >> 3 : 8;
 					keep = r == 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * r)) - 1;
-					x |= up >> 2;
-					store_le64(lp + L, x);
-					up &= keep;
-					low &= keep;
-					up2 |= (up & (up - 1)) != 0 || (wup && up);
-					wup |= up;
-					wlow |= low;
+					store_le64(lp + L, x | up >> 2);
+					wup |= up & keep;
+					wlow |= low & keep;
 					L += r;
 					i += r;
 					if (r == 8)
 						continue;
 				} else if (i < n && (cc[u[i]] & (CC_LET | CC_DIG))) {
-					dk = cc[u[i]];
-					if (dk & CC_UP) {
-						up2 |= wup != 0;
-						wup |= 0x80;
-					} else if (dk & CC_LOW) {
-						wlow |= 0x80;
-					}
+					unsigned dk = cc[u[i]];
+					wup |= dk & CC_UP;
+					wlow |= dk & CC_LOW;
 					lp[L++] = (char)(u[i] + ((dk & CC_UP) << 3));
 					i++;
 					continue;
@@ -677,7 +670,7 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 				    (d == 0xE2 && i + 3 < n && u[i + 1] == 0x80 &&
 				    u[i + 2] == 0x99 && is_letter(u[i + 3]))) {
 					i += d == '\'' ? 1 : 3; /* apostrophe dropped */
-				} else if (d == '.' && t->kind == T_CASH && i + 1 < n &&
+				} else if (d == '.' && t.kind == T_CASH && i + 1 < n &&
 				    (cc[u[i + 1]] & CC_UP)) {
 					lp[L++] = '.'; /* $BRK.B */
 					i++;
@@ -687,38 +680,47 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 			}
 			sup |= wup;
 			slow |= wlow;
-			if (up2 && !wlow)
-				t->flags |= TF_ALLCAPS;
-			t->llen = (uint32_t)(L - t->loff);
-			if (t->kind == T_WORD) {
-				const char *wp = lp + t->loff;
-				uint64_t k8 = load_head(wp, t->llen < 8 ? t->llen : 8);
+			if (wup && !wlow) {
+				/* no lower case: all caps with two capitals or more */
+				size_t q, nu = 0;
+				for (q = w0; q < i && nu < 2; q++)
+					nu += (cc[u[q]] & CC_UP) != 0;
+				if (nu >= 2)
+					fl |= TF_ALLCAPS;
+			}
+			t.llen = (uint32_t)(L - t.loff);
+			if (t.kind == T_WORD) {
+				const char *wp = lp + t.loff;
+				uint64_t k8 = load_head(wp, t.llen < 8 ? t.llen : 8);
 				unsigned bit = pkey_bit(k8);
-				int32_t w = wfind(wp, t->llen, whash(wp, t->llen), k8);
-				t->flags |= (uint8_t)((((star_seen[bit / 8] >> (bit % 8)) & 1) &
-				    (t->llen >= PKEY)) * TF_STAR);
-				t->flags |= (uint8_t)((t->flags & TF_CAP) * TF_CAPW |
-				    (t->flags & TF_ALLCAPS) * (TF_SYM / TF_ALLCAPS));
+				int32_t w = wfind(wp, t.llen, whash(wp, t.llen), k8);
+				if (t.llen >= PKEY && ((star_seen[bit / 8] >> (bit % 8)) & 1))
+					fl |= TF_STAR;
+				if (fl & TF_CAP)
+					fl |= TF_CAPW;
+				if (fl & TF_ALLCAPS)
+					fl |= TF_SYM;
 				if (w >= 0) {
 					const struct winfo *wi = &winfos[w];
-					t->wid = w;
-					t->cls = wi->cls;
-					t->haslex = wi->haslex;
-					t->lex = wi->lex;
-					t->phrase = wi->phrase;
-					t->name = wi->name;
+					t.wid = w;
+					t.cls = wi->cls;
+					t.haslex = wi->haslex;
+					t.lex = wi->lex;
+					t.phrase = wi->phrase;
+					t.name = wi->name;
 					if (wi->phrase >= 0)
-						t->flags |= TF_PHR;
+						fl |= TF_PHR;
 					if (wi->name >= 0 || (wi->cls & WC_EXCHANGE))
-						t->flags |= TF_SYM;
+						fl |= TF_SYM;
 				}
 			} else {
-				t->flags |= TF_SYM;
+				fl |= TF_SYM;
 			}
+			t.flags = (uint8_t)fl;
 		} else if (k & CC_DIG) {
 			char num[64];
 			size_t nk = 0;
-			t->kind = T_NUM;
+			t.kind = T_NUM;
 			while (i < n) {
 				unsigned char d = u[i];
 				if (is_digit(d)) {
@@ -734,32 +736,30 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 				}
 			}
 			num[nk] = '\0';
-			t->num = num_value(num, nk);
+			t.num = num_value(num, nk);
 			/* letters glued to a number (4Q, 10m) stay one token */
 			while (i < n && (cc[u[i]] & CC_ALPHA)) {
 				seen |= cc[u[i]];
 				i++;
 			}
-			t->loff = (uint32_t)L;
 		} else {
 			i++;
 			switch (c) {
-			case '.': case '?': t->kind = T_END; break;
-			case '!': t->kind = T_EXCL; break;
-			case ',': t->kind = T_COMMA; break;
-			case ';': t->kind = T_CLAUSE; break;
-			case ':': t->kind = T_COLON; break;
-			case '(': case '[': t->kind = T_LPAREN; break;
-			case ')': case ']': t->kind = T_RPAREN; break;
+			case '.': case '?': t.kind = T_END; break;
+			case '!': t.kind = T_EXCL; break;
+			case ',': t.kind = T_COMMA; break;
+			case ';': t.kind = T_CLAUSE; break;
+			case ':': t.kind = T_COLON; break;
+			case '(': case '[': t.kind = T_LPAREN; break;
+			case ')': case ']': t.kind = T_RPAREN; break;
 			case '\t': case '\n': case '\r': case '\f':
 			case '\'': case '"': case '-':
 				continue;
-			default: t->kind = T_OTHER; break;
+			default: t.kind = T_OTHER; break;
 			}
-			t->loff = (uint32_t)L;
 		}
-		t->len = (uint32_t)(i - t->off);
-		ts->n++;
+		t.len = (uint32_t)(i - t.off);
+		ts->t[ts->n++] = t;
 	}
 	ts->lower.len = L;
 	lp[L] = '\0';
