@@ -113,6 +113,18 @@ enum {
 	WC_CBUT = 1 << 19,       /* the contrasts that weigh the clauses */
 };
 
+/* token flags */
+enum {
+	TF_CAP = 1,      /* first letter upper case */
+	TF_ALLCAPS = 2,  /* two or more letters, all upper case */
+	/* what later passes look for, set by the tokenizer so that they
+	 * pass over other tokens on one test: */
+	TF_PHR = 4,      /* a word that starts phrases */
+	TF_STAR = 8,     /* a word whose first letters may start a stem phrase */
+	TF_SYM = 16,     /* a $TAG, or a word that may be or start a symbol */
+	TF_CAPW = 32,    /* a word with its first letter upper case */
+};
+
 struct wclass {
 	unsigned bits;
 	const char *words;
@@ -253,6 +265,7 @@ struct winfo {
 	int32_t lex;       /* score * 100 */
 	uint8_t haslex;
 	uint8_t hidden;    /* made only to give a later phrase or name word an id */
+	uint8_t tfl;       /* TF_PHR, TF_SYM as the word's entry implies */
 	int phrase;        /* first phrase starting with the word, or -1 */
 	int name;          /* first name starting with the word, or -1 */
 	uint32_t hash, klen;
@@ -277,6 +290,7 @@ struct wslot {
 
 static struct wslot *wtab;
 static size_t wmask;                /* slots - 1 */
+static const struct winfo wnone = { .phrase = -1, .name = -1 }; /* not found */
 static struct winfo *winfos;
 static size_t nwinfo, capwinfo, nhidden;
 
@@ -307,10 +321,15 @@ static inline uint64_t load_head(const char *p, size_t n)
 {
 	uint64_t x = load_le64(p);
 
-	return n >= 8 ? x : x & ((UINT64_C(1) << (8 * n)) - 1);
+	return x & (~UINT64_C(0) >> (64 - 8 * n));
 }
 
 /* Hash of the n bytes at p (n >= 1, 7 bytes of slack readable after). */
+static inline uint32_t whash_mix(uint64_t h, uint64_t head)
+{
+	return (uint32_t)(((h ^ head) * UINT64_C(0xc4ceb9fe1a85ec53)) >> 32);
+}
+
 static inline uint32_t whash(const char *p, size_t n)
 {
 	uint64_t h = (uint64_t)n * UINT64_C(0x9E3779B97F4A7C15);
@@ -321,8 +340,7 @@ static inline uint32_t whash(const char *p, size_t n)
 		p += 8;
 		n -= 8;
 	}
-	h = (h ^ load_head(p, n)) * UINT64_C(0xc4ceb9fe1a85ec53);
-	return (uint32_t)(h >> 32);
+	return whash_mix(h, load_head(p, n));
 }
 
 static inline uint32_t whl(uint32_t h, size_t n)
@@ -428,6 +446,16 @@ static size_t winfo_put(const char *w, size_t n)
 	return winfo_put_as(w, n, 0);
 }
 
+/* Set entry w's token flags again after its classes, phrases or names
+ * changed. */
+static void winfo_flags(size_t w)
+{
+	struct winfo *e = &winfos[w];
+
+	e->tfl = (uint8_t)((e->phrase >= 0 ? TF_PHR : 0) |
+	    (e->name >= 0 || (e->cls & WC_EXCHANGE) ? TF_SYM : 0));
+}
+
 static void classes_init(void)
 {
 	size_t i;
@@ -446,6 +474,7 @@ static void classes_init(void)
 			size_t n = q ? (size_t)(q - p) : strlen(p);
 			size_t w = winfo_put(p, n);
 			winfos[w].cls |= wclasses[i].bits;
+			winfo_flags(w);
 			p += n;
 			while (*p == ' ')
 				p++;
@@ -471,16 +500,6 @@ static inline unsigned pkey_bit(uint64_t k8)
 enum tkind { T_WORD, T_NUM, T_CASH, T_END, T_CLAUSE, T_COMMA, T_EXCL,
 	T_COLON, T_LPAREN, T_RPAREN, T_OTHER };
 
-enum {
-	TF_CAP = 1,      /* first letter upper case */
-	TF_ALLCAPS = 2,  /* two or more letters, all upper case */
-	/* what later passes look for, set by the tokenizer so that they
-	 * pass over other tokens on one test: */
-	TF_PHR = 4,      /* a word that starts phrases */
-	TF_STAR = 8,     /* a word whose first letters may start a stem phrase */
-	TF_SYM = 16,     /* a $TAG, or a word that may be or start a symbol */
-	TF_CAPW = 32,    /* a word with its first letter upper case */
-};
 
 struct tok {
 	uint32_t off, len;   /* in the text */
@@ -638,7 +657,7 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 				i++;
 			}
 			w0 = i;
-			fl = (cc[u[i]] & CC_UP) ? TF_CAP : 0;
+			fl = (cc[u[i]] & CC_UP) / (CC_UP / TF_CAP);
 			for (;;) {
 				unsigned char d;
 				if (i + 8 <= n) {
@@ -691,28 +710,24 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 			t.llen = (uint32_t)(L - t.loff);
 			if (t.kind == T_WORD) {
 				const char *wp = lp + t.loff;
-				uint64_t k8 = load_head(wp, t.llen < 8 ? t.llen : 8);
+				size_t wl = t.llen;
+				uint64_t k8 = load_head(wp, wl < 8 ? wl : 8);
 				unsigned bit = pkey_bit(k8);
-				int32_t w = wfind(wp, t.llen, whash(wp, t.llen), k8);
-				if (t.llen >= PKEY && ((star_seen[bit / 8] >> (bit % 8)) & 1))
-					fl |= TF_STAR;
-				if (fl & TF_CAP)
-					fl |= TF_CAPW;
-				if (fl & TF_ALLCAPS)
-					fl |= TF_SYM;
-				if (w >= 0) {
-					const struct winfo *wi = &winfos[w];
-					t.wid = w;
-					t.cls = wi->cls;
-					t.haslex = wi->haslex;
-					t.lex = wi->lex;
-					t.phrase = wi->phrase;
-					t.name = wi->name;
-					if (wi->phrase >= 0)
-						fl |= TF_PHR;
-					if (wi->name >= 0 || (wi->cls & WC_EXCHANGE))
-						fl |= TF_SYM;
-				}
+				uint32_t h = wl <= 8 ?
+				    whash_mix((uint64_t)wl * UINT64_C(0x9E3779B97F4A7C15), k8) :
+				    whash(wp, wl);
+				int32_t w = wfind(wp, wl, h, k8);
+				const struct winfo *wi = w >= 0 ? &winfos[w] : &wnone;
+				fl |= (((star_seen[bit / 8] >> (bit % 8)) & 1) & (wl >= PKEY)) * TF_STAR;
+				fl |= (fl & TF_CAP) * TF_CAPW;
+				fl |= (fl & TF_ALLCAPS) * (TF_SYM / TF_ALLCAPS);
+				fl |= wi->tfl;
+				t.wid = w;
+				t.cls = wi->cls;
+				t.haslex = wi->haslex;
+				t.lex = wi->lex;
+				t.phrase = wi->phrase;
+				t.name = wi->name;
 			} else {
 				fl |= TF_SYM;
 			}
@@ -896,6 +911,7 @@ static int phrase_add(const char *text, size_t len, double score)
 			size_t wi = winfo_put(p->w[0], l0);
 			p->next = winfos[wi].phrase;
 			winfos[wi].phrase = (int)nphrases;
+			winfo_flags(wi);
 		}
 	}
 	nphrases++;
@@ -1433,6 +1449,7 @@ static void name_add(const char *s, size_t len, int sym, const char *path, size_
 		size_t w = winfo_put(nm->w[0], strlen(nm->w[0]));
 		nm->next = winfos[w].name;
 		winfos[w].name = (int)nnames;
+		winfo_flags(w);
 	}
 	nnames++;
 }
