@@ -1113,6 +1113,126 @@ int mkt_json_int(struct mkt_buf *b, int64_t v)
 	return mkt_buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
+#if defined(__SIZEOF_INT128__)
+typedef unsigned __int128 u128;
+
+static const uint64_t pow10_u64[] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+	10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+	100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	100000000000000000ULL, 1000000000000000000ULL,
+	10000000000000000000ULL,
+};
+
+/* 10^k, 0 <= k <= 38. */
+static inline u128 pow10_u128(int k)
+{
+	if (k <= 19)
+		return pow10_u64[k];
+	return (u128)pow10_u64[19] * pow10_u64[k - 19];
+}
+
+/* What the loop in mkt_json_num() makes of a = |d| by snprintf("%.*g")
+ * and strtod(), for 1e-4 <= a < 1e15 that is not an integer, exactly and
+ * without them: the correctly rounded decimal of 15, 16 or 17 significant
+ * digits, the first that reads back as a. With a = m / 2^s and k the
+ * power of ten that puts P digits before the point, N = m * 10^k is exact
+ * in 128 bits (m < 2^53, k <= 21), the P digits are N / 2^s rounded half
+ * to even, as printf rounds, and they read back as a when they lie within
+ * half a unit in the last place of a (a quarter below a power of two; a
+ * tie goes to the even mantissa, as strtod rounds). In that range %g
+ * writes no exponent. Returns 0, or -1 to leave a to snprintf. */
+static int num_fixed(struct mkt_buf *b, double d)
+{
+	static const double p10[] = {
+		1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+		1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+	};
+	double a = fabs(d);
+	uint64_t bits, m, v;
+	u128 n, dg, rem, half, x, diff, t;
+	int s, e0, e10 = 0, prec, k, i, tries, nd, lead;
+	char dig[24], txt[48], *q = txt;
+
+	memcpy(&bits, &a, sizeof(bits));
+	m = (bits & ((1ULL << 52) - 1)) | (1ULL << 52);
+	s = 1075 - (int)(bits >> 52);
+	if (!(a >= 1e-4 && a < 1e15) || s < 1 || s > 100)
+		return -1;
+	for (e0 = 14; e0 > -4 && a < p10[e0 + 4]; e0--)
+		;
+	for (prec = 15; prec <= 17; prec++) {
+		/* the power of ten is found again for each precision: rounding
+		 * to fewer digits may carry into the next one (0.0999...96 is
+		 * 0.1 to 15 digits but 0.09999999999999996 to 16) */
+		e10 = e0;
+		for (tries = 0;; tries++) {
+			k = prec - 1 - e10;
+			if (k < 0 || k > 24 || tries > 3)
+				return -1;
+			n = (u128)m * pow10_u128(k);
+			dg = n >> s;
+			rem = n - (dg << s);
+			half = (u128)1 << (s - 1);
+			if (rem > half || (rem == half && (dg & 1)))
+				dg++;
+			if (dg >= pow10_u128(prec))
+				e10++;
+			else if (dg < pow10_u128(prec - 1))
+				e10--;
+			else
+				break;
+		}
+		if (prec == 17)
+			break;
+		x = dg << s;
+		diff = x > n ? x - n : n - x;
+		t = pow10_u128(k);
+		if (x < n && m == (1ULL << 52))
+			diff *= 4;
+		else
+			diff *= 2;
+		if (diff < t || (diff == t && !(m & 1)))
+			break;
+	}
+	/* the digits (fewer than 10^17: 64 bits), trailing zeros dropped */
+	for (v = (uint64_t)dg, i = prec - 1; i >= 0; i--) {
+		dig[i] = (char)('0' + (int)(v % 10));
+		v /= 10;
+	}
+	for (nd = prec; nd > 1 && dig[nd - 1] == '0'; nd--)
+		;
+	if (d < 0)
+		*q++ = '-';
+	if (e10 >= 0) {
+		lead = e10 + 1;
+		for (i = 0; i < lead; i++)
+			*q++ = i < nd ? dig[i] : '0';
+		if (nd > lead) {
+			*q++ = '.';
+			for (i = lead; i < nd; i++)
+				*q++ = dig[i];
+		}
+	} else {
+		*q++ = '0';
+		*q++ = '.';
+		for (i = 0; i < -e10 - 1; i++)
+			*q++ = '0';
+		for (i = 0; i < nd; i++)
+			*q++ = dig[i];
+	}
+	return mkt_buf_add(b, txt, (size_t)(q - txt));
+}
+#else
+static int num_fixed(struct mkt_buf *b, double d)
+{
+	(void)b;
+	(void)d;
+	return -1;
+}
+#endif
+
 int mkt_json_num(struct mkt_buf *b, double d)
 {
 	char tmp[40];
@@ -1125,6 +1245,8 @@ int mkt_json_num(struct mkt_buf *b, double d)
 			return mkt_buf_add(b, "-0", 2);
 		return mkt_json_int(b, (int64_t)d);
 	}
+	if (num_fixed(b, d) == 0)
+		return b->oom ? -1 : 0;
 	for (prec = 15; prec <= 17; prec++) {
 		n = snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
 		if (prec == 17 || strtod(tmp, NULL) == d)

@@ -413,6 +413,95 @@ static void test_scan_mutations(void)
 	mkt_jobj_free(&o);
 }
 
+/* mkt_json_num() as it was written with snprintf() and strtod() alone:
+ * the reference its exact path must match byte for byte. */
+static const char *num_ref(double d)
+{
+	static char tmp[40];
+	int prec;
+
+	if (isnan(d) || isinf(d))
+		return "null";
+	if (d == floor(d) && fabs(d) < 1e15) {
+		if (d == 0 && signbit(d))
+			return "-0";
+		snprintf(tmp, sizeof(tmp), "%lld", (long long)d);
+		return tmp;
+	}
+	for (prec = 15; prec <= 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
+		if (prec == 17 || strtod(tmp, NULL) == d)
+			break;
+	}
+	return tmp;
+}
+
+static int num_differs(double d)
+{
+	const char *want = num_ref(d), *got = num(d);
+
+	if (strcmp(got, want) == 0)
+		return 0;
+	fprintf(stderr, "  %.17g: wrote %s, want %s\n", d, got, want);
+	return 1;
+}
+
+/* Numbers written against the reference: random bit patterns over the
+ * whole range of exponents the exact path takes (and beyond), decimals
+ * such as prices and their sums and quotients, and the edges (powers of
+ * two and ten, their neighbours, the ends of the range). */
+static void test_num_writer(void)
+{
+	static const double edges[] = {
+		1e-4, 1e-3, 0.1, 0.2, 0.3, 1.0 / 3, 2.0 / 3, 0.5, 1.5, 9.5, 99.5,
+		999999999999999.9, 999999999999999.5, 99999999999999.99,
+		9.9999999999999995, 0.99999999999999994, 0.00099999999999999,
+		123456.789, 175.5, 156.53108526461432, 5e-324, 1e15, 1e16, 1e-5,
+		4503599627370495.5, 0.30000000000000004, 2.2250738585072014e-308,
+	};
+	int bad = 0, i, j;
+	double d, x, y;
+	uint64_t bits;
+
+	for (i = 0; i < (int)(sizeof(edges) / sizeof(edges[0])); i++)
+		for (j = -3; j <= 3; j++) {
+			d = edges[i];
+			memcpy(&bits, &d, sizeof(bits));
+			bits += (uint64_t)(int64_t)j;
+			memcpy(&d, &bits, sizeof(d));
+			bad += num_differs(d) + num_differs(-d);
+		}
+	for (i = -1100; i <= 1100 && bad < 10; i++) {
+		d = ldexp(1.0, i);
+		bad += num_differs(d) + num_differs(nextafter(d, 0)) +
+		    num_differs(nextafter(d, INFINITY));
+	}
+	for (i = -20; i <= 20 && bad < 10; i++) {
+		d = pow(10, i);
+		bad += num_differs(d) + num_differs(nextafter(d, 0)) +
+		    num_differs(nextafter(d, INFINITY));
+	}
+	for (i = 0; i < 1000000 && bad < 10; i++) {
+		/* exponents from about 1e-6 to 1e17, any mantissa */
+		bits = (rng() & ((1ULL << 52) - 1)) |
+		    (uint64_t)(1003 + rng() % 54) << 52 | (rng() & 1) << 63;
+		memcpy(&d, &bits, sizeof(d));
+		bad += num_differs(d);
+	}
+	for (i = 0; i < 1000000 && bad < 10; i++) {
+		x = (double)(rng() % 10000000) / 100;
+		y = (double)(1 + rng() % 100000);
+		switch (i % 4) {
+		case 0: d = x; break;
+		case 1: d = x * y / (y + 7); break;
+		case 2: d = x + (double)(rng() % 1000) / 1000; break;
+		default: d = x / y / 1000; break;
+		}
+		bad += num_differs(d);
+	}
+	CHECK(bad == 0);
+}
+
 int main(void)
 {
 	struct mkt_jobj o = { 0 };
@@ -502,6 +591,7 @@ int main(void)
 	test_more();
 	test_numbers_random();
 	test_scan_mutations();
+	test_num_writer();
 
 	mkt_jobj_free(&o);
 	mkt_buf_free(&b);
