@@ -31,6 +31,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "buf.h"
 #include "cli.h"
@@ -1289,33 +1292,32 @@ static double score_sentence(const struct toks *ts, size_t a, size_t b,
 		sc.c[i] += (cl & WC_NEGMETRIC ? -1 : 1) * dir * W_METRIC;
 		sc.used[i] = 1;
 	}
-	/* plain lexicon words */
+	/* the last contrast word weighs the clauses before and after it */
+	if (cls & WC_CBUT)
+		for (i = a; i < b; i++)
+			if (ts->t[i].cls & WC_CBUT)
+				contrast = i;
+	/* plain lexicon words; each token's part is final once its word is
+	 * scored, so the sum is taken in the same pass, in token order */
 	for (i = a; i < b; i++) {
 		const struct tok *t = &ts->t[i];
-		unsigned cl;
 		double v;
 		if (t->kind == T_EXCL) {
 			excl++;
-			continue;
+		} else if (!sc.used[i] && lex_score(ts, t, &v)) {
+			/* other tokens than words have no classes and no score */
+			unsigned cl = tclass(ts, t);
+			/* a bare metric or direction word says little on its own */
+			if (cl & (WC_METRIC | WC_NEGMETRIC | WC_UP | WC_DOWN))
+				v *= 0.5;
+			v *= W_LEX * intensity(ts, a, b, i);
+			if ((t->flags & TF_ALLCAPS) && !text_allcaps)
+				v *= BOOST;
+			if (negated(ts, a, i))
+				v *= NEG_FACTOR;
+			sc.c[i] += v;
 		}
-		/* other tokens than words have no classes and no score */
-		cl = tclass(ts, t);
-		if (cl & WC_CBUT)
-			contrast = i;
-		if (sc.used[i] || !lex_score(ts, t, &v))
-			continue;
-		/* a bare metric or direction word says little on its own */
-		if (cl & (WC_METRIC | WC_NEGMETRIC | WC_UP | WC_DOWN))
-			v *= 0.5;
-		v *= W_LEX * intensity(ts, a, b, i);
-		if ((t->flags & TF_ALLCAPS) && !text_allcaps)
-			v *= BOOST;
-		if (negated(ts, a, i))
-			v *= NEG_FACTOR;
-		sc.c[i] += v;
-	}
-	for (i = a; i < b; i++) {
-		double v = sc.c[i];
+		v = sc.c[i];
 		if (contrast != (size_t)-1)
 			v *= i < contrast ? 0.5 : 1.5;
 		sum += v;
@@ -1809,6 +1811,27 @@ static void put_str(struct mkt_buf *b, const char *s, size_t n)
 	o = b->p + b->len;
 	*o++ = '"';
 	for (;;) {
+#ifdef __SSE2__
+		/* sixteen at a time: a signed compare with 0x20 catches both
+		 * control bytes and bytes past ASCII */
+		while (i + 16 <= n) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			__m128i stop = _mm_or_si128(_mm_or_si128(
+			    _mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+			    _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+			    _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+			unsigned m = (unsigned)_mm_movemask_epi8(stop);
+			_mm_storeu_si128((__m128i *)(void *)o, x);
+			if (m) {
+				size_t r = (size_t)__builtin_ctz(m);
+				o += r;
+				i += r;
+				goto scalar;
+			}
+			o += 16;
+			i += 16;
+		}
+#endif
 		while (i + 8 <= n) {
 			uint64_t x = load_le64(s + i), x7 = x & ~HIGHS;
 			/* quote, backslash, control, or past ASCII */
@@ -1827,6 +1850,9 @@ static void put_str(struct mkt_buf *b, const char *s, size_t n)
 			o += 8;
 			i += 8;
 		}
+#ifdef __SSE2__
+scalar:
+#endif
 		while (i < n && !jstop[(unsigned char)s[i]])
 			*o++ = s[i++];
 		if (i >= n)
