@@ -276,24 +276,30 @@ struct winfo {
 	char *key;         /* lower case; zero-padded to a multiple of 8 bytes */
 };
 
-/* The word table: open addressing with linear probing, at most a
- * quarter full, so that a lookup is nearly always settled by its first
- * slot. A slot holds the key's first eight bytes (zero-padded), its hash
- * with the length in the low byte, and the entry's index + 1 (0 for an
- * empty slot, which no key of one byte or more can match). Keys are the
- * lower-cased bytes the tokenizer writes; their hash is taken from
- * eight-byte loads, so a key is read with up to seven bytes of slack
- * after it (the tokenizer's buffer and the key copies both have that
- * room). */
+/* The word table: open addressing with linear probing, at most half
+ * full, so that a lookup is mostly settled by its first slot. A slot holds the key's first eight bytes (zero-padded), its hash
+ * with the length in the low byte, the entry's index + 1 (0 for an empty
+ * slot, which no key of one byte or more can match), and a copy of what
+ * the tokenizer takes from the entry, so that a word found costs one
+ * cache line. Keys are the lower-cased bytes the tokenizer writes; their
+ * hash is taken from eight-byte loads, so a key is read with up to seven
+ * bytes of slack after it (the tokenizer's buffer and the key copies
+ * both have that room). */
 struct wslot {
 	uint64_t k8;
 	uint32_t hl;        /* hash & ~0xff | min(length, 255) */
 	uint32_t wi;        /* index + 1, 0 for an empty slot */
+	uint32_t cls;       /* the entry's classes, phrase, name, score, */
+	int32_t phrase;     /* and its token flags (TF_PHR, TF_SYM) */
+	int32_t name;
+	int16_t lex;
+	uint8_t haslex;
+	uint8_t tfl;
 };
 
 static struct wslot *wtab;
 static size_t wmask;                /* slots - 1 */
-static const struct winfo wnone = { .phrase = -1, .name = -1 }; /* not found */
+static const struct wslot wnone = { .phrase = -1, .name = -1 }; /* not found */
 static struct winfo *winfos;
 static size_t nwinfo, capwinfo, nhidden;
 
@@ -351,10 +357,10 @@ static inline uint32_t whl(uint32_t h, size_t n)
 	return (h & ~UINT32_C(0xff)) | (uint32_t)(n < 255 ? n : 255);
 }
 
-/* The index of the word whose lower-case bytes are p[0..n), or -1; h is
- * whash(p, n) and k8 the first eight bytes, zero-padded (n >= 1, with 7
- * bytes of slack after p + n). No allocation. */
-static inline int32_t wfind(const char *p, size_t n, uint32_t h, uint64_t k8)
+/* The slot of the word whose lower-case bytes are p[0..n), or NULL; h
+ * is whash(p, n) and k8 the first eight bytes, zero-padded (n >= 1, with
+ * 7 bytes of slack after p + n). No allocation. */
+static inline const struct wslot *wfind(const char *p, size_t n, uint32_t h, uint64_t k8)
 {
 	uint32_t hl = whl(h, n);
 	size_t i = h & wmask;
@@ -364,27 +370,41 @@ static inline int32_t wfind(const char *p, size_t n, uint32_t h, uint64_t k8)
 	uint32_t other = (uint32_t)(e->wi != 0) & (m ^ 1);
 
 	if (n <= 8 && !other)
-		return (int32_t)(e->wi & (0 - m)) - 1;
+		return m ? e : NULL;
 	for (;; i = (i + 1) & wmask) {
 		e = &wtab[i];
 		if (!e->wi)
-			return -1;
+			return NULL;
 		if (e->hl == hl && e->k8 == k8 &&
 		    (n <= 8 || !memcmp(winfos[e->wi - 1].key + 8, p + 8, n - 8)))
-			return (int32_t)e->wi - 1;
+			return e;
 	}
+}
+
+/* Copy entry wi's fields into slot e. */
+static void wslot_fill(struct wslot *e, size_t wi)
+{
+	const struct winfo *w = &winfos[wi];
+
+	e->k8 = w->k8;
+	e->hl = whl(w->hash, w->klen);
+	e->wi = (uint32_t)wi + 1;
+	e->cls = w->cls;
+	e->phrase = w->phrase;
+	e->name = w->name;
+	e->lex = (int16_t)w->lex;
+	e->haslex = w->haslex;
+	e->tfl = (uint8_t)((w->phrase >= 0 ? TF_PHR : 0) |
+	    (w->name >= 0 || (w->cls & WC_EXCHANGE) ? TF_SYM : 0));
 }
 
 static void wtab_insert(size_t wi)
 {
-	const struct winfo *w = &winfos[wi];
 	size_t i;
 
-	for (i = w->hash & wmask; wtab[i].wi; i = (i + 1) & wmask)
+	for (i = winfos[wi].hash & wmask; wtab[i].wi; i = (i + 1) & wmask)
 		;
-	wtab[i].k8 = w->k8;
-	wtab[i].hl = whl(w->hash, w->klen);
-	wtab[i].wi = (uint32_t)wi + 1;
+	wslot_fill(&wtab[i], wi);
 }
 
 /* The index of word w[0..n)'s entry, made if absent. An entry made with
@@ -401,8 +421,12 @@ static size_t winfo_put_as(const char *w, size_t n, int hidden)
 		err(1, "out of memory");
 	memcpy(key, w, n);
 	h = whash(key, n ? n : 1); /* the empty key hashes as one NUL byte */
-	if ((f = n ? wfind(key, n, h, load_head(key, n < 8 ? n : 8)) : -1) < 0 && !n) {
+	if (n) {
+		const struct wslot *e = wfind(key, n, h, load_head(key, n < 8 ? n : 8));
+		f = e ? (int32_t)e->wi - 1 : -1;
+	} else {
 		/* the empty word: looked for by a scan, never by a token */
+		f = -1;
 		for (i = 0; i < nwinfo; i++)
 			if (winfos[i].klen == 0)
 				f = (int32_t)i;
@@ -423,7 +447,7 @@ static size_t winfo_put_as(const char *w, size_t n, int hidden)
 		winfos = q;
 		capwinfo = nc;
 	}
-	if (4 * (nwinfo + 1) > wmask + 1) {
+	if (2 * (nwinfo + 1) > wmask + 1) {
 		size_t nm = 2 * (wmask + 1);
 		free(wtab);
 		if (!(wtab = calloc(nm, sizeof(*wtab))))
@@ -449,14 +473,15 @@ static size_t winfo_put(const char *w, size_t n)
 	return winfo_put_as(w, n, 0);
 }
 
-/* Set entry w's token flags again after its classes, phrases or names
- * changed. */
-static void winfo_flags(size_t w)
+/* Copy entry w into its slot again after its classes, score, phrases or
+ * names changed. */
+static void winfo_sync(size_t w)
 {
-	struct winfo *e = &winfos[w];
+	size_t i;
 
-	e->tfl = (uint8_t)((e->phrase >= 0 ? TF_PHR : 0) |
-	    (e->name >= 0 || (e->cls & WC_EXCHANGE) ? TF_SYM : 0));
+	for (i = winfos[w].hash & wmask; wtab[i].wi != w + 1; i = (i + 1) & wmask)
+		;
+	wslot_fill(&wtab[i], w);
 }
 
 static void classes_init(void)
@@ -477,7 +502,7 @@ static void classes_init(void)
 			size_t n = q ? (size_t)(q - p) : strlen(p);
 			size_t w = winfo_put(p, n);
 			winfos[w].cls |= wclasses[i].bits;
-			winfo_flags(w);
+			winfo_sync(w);
 			p += n;
 			while (*p == ' ')
 				p++;
@@ -719,13 +744,14 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 				uint32_t h = wl <= 8 ?
 				    whash_mix((uint64_t)wl * UINT64_C(0x9E3779B97F4A7C15), k8) :
 				    whash(wp, wl);
-				int32_t w = wfind(wp, wl, h, k8);
-				const struct winfo *wi = w >= 0 ? &winfos[w] : &wnone;
+				const struct wslot *wi = wfind(wp, wl, h, k8);
+				if (!wi)
+					wi = &wnone;
 				fl |= (((star_seen[bit / 8] >> (bit % 8)) & 1) & (wl >= PKEY)) * TF_STAR;
 				fl |= (fl & TF_CAP) * TF_CAPW;
 				fl |= (fl & TF_ALLCAPS) * (TF_SYM / TF_ALLCAPS);
 				fl |= wi->tfl;
-				t.wid = w;
+				t.wid = (int32_t)wi->wi - 1;
 				t.cls = wi->cls;
 				t.haslex = wi->haslex;
 				t.lex = wi->lex;
@@ -914,7 +940,7 @@ static int phrase_add(const char *text, size_t len, double score)
 			size_t wi = winfo_put(p->w[0], l0);
 			p->next = winfos[wi].phrase;
 			winfos[wi].phrase = (int)nphrases;
-			winfo_flags(wi);
+			winfo_sync(wi);
 		}
 	}
 	nphrases++;
@@ -974,6 +1000,7 @@ static void load_scores(const char *path, int phrase_file)
 			w = winfo_put(line, strlen(line));
 			winfos[w].lex = (int32_t)lround(v * 100);
 			winfos[w].haslex = 1;
+			winfo_sync(w);
 		}
 	}
 	if (ferror(f))
@@ -1451,7 +1478,7 @@ static void name_add(const char *s, size_t len, int sym, const char *path, size_
 		size_t w = winfo_put(nm->w[0], strlen(nm->w[0]));
 		nm->next = winfos[w].name;
 		winfos[w].name = (int)nnames;
-		winfo_flags(w);
+		winfo_sync(w);
 	}
 	nnames++;
 }

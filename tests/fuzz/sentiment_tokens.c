@@ -24,6 +24,7 @@ static void setup(void)
 		size_t w = winfo_put(lex[i][0], strlen(lex[i][0]));
 		winfos[w].lex = atoi(lex[i][1]);
 		winfos[w].haslex = 1;
+		winfo_sync(w);
 	}
 	phrase_add("beat* estimates", 15, 3);
 	phrase_add("raise* guidance", 15, 3);
