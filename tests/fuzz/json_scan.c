@@ -11,6 +11,9 @@
  *     objects scanned again, arrays re-parsed by jq from their slice) must
  *     be jv_equal to jq's value, and every key's lookup must return its
  *     last occurrence.
+ * Every number read must be what strtod reads from its text, bit for
+ * bit, and mkt_json_num must write it as the first of %.15g, %.16g and
+ * %.17g that reads back (the text it always wrote, now made without them).
  * On the way it checks the emitter: every decoded string and number,
  * written back with mkt_json_str/mkt_json_num, must read back through jq
  * to the same value, and mkt_json_reopen plus one more field must give
@@ -283,6 +286,8 @@ static jv ours_number(const struct mkt_jfield *f)
 {
 	double d, back;
 	int64_t i;
+	char text[64];
+	int prec;
 
 	if (mkt_jfield_double(f, 0, &d) < 0)
 		DIE("mkt_jfield_double refused number '%.*s'", (int)f->vlen, f->val);
@@ -295,11 +300,30 @@ static jv ours_number(const struct mkt_jfield *f)
 		 * is not, e.g. -9223372036854775809: refusing is right) */
 		DIE("mkt_jfield_int64 refused integral '%.*s'", (int)f->vlen, f->val);
 	}
+	if (f->vlen < sizeof(text)) { /* the fast paths read what strtod reads */
+		memcpy(text, f->val, f->vlen);
+		text[f->vlen] = '\0';
+		back = strtod(text, NULL);
+		if (memcmp(&back, &d, sizeof(d)) != 0)
+			DIE("'%s' read as %.17g, strtod %.17g", text, d, back);
+	}
 	if (d - d == 0) { /* finite: the emitter must round-trip it */
 		mkt_buf_reset(&emit);
 		mkt_json_num(&emit, d);
 		if (mkt_json_parse_number(emit.p, emit.len, &back) < 0 || back != d)
 			DIE("mkt_json_num(%.17g) wrote '%s'", d, emit.p);
+		/* and write what %.15g, %.16g or %.17g (the first that reads
+		 * back) writes, beyond the integers it writes as such */
+		if (!(d == floor(d) && fabs(d) < 1e15)) {
+			for (prec = 15; prec <= 17; prec++) {
+				snprintf(text, sizeof(text), "%.*g", prec, d);
+				if (prec == 17 || strtod(text, NULL) == d)
+					break;
+			}
+			if (strcmp(text, emit.p) != 0)
+				DIE("mkt_json_num(%.17g) wrote '%s', %%.%dg '%s'", d,
+				    emit.p, prec, text);
+		}
 	}
 	return jv_number(d);
 }
