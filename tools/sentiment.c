@@ -537,8 +537,13 @@ struct tok {
 	int32_t lex;
 	unsigned cls;        /* word classes (WC_*) */
 	int32_t wid;         /* a T_WORD's entry in the word table, or -1 */
-	int phrase, name;    /* phrases and names starting with the word, or -1 */
-	double num;          /* T_NUM value */
+	union {
+		struct {
+			int phrase, name; /* T_WORD: phrases and names starting
+			                   * with the word, or -1 */
+		};
+		double num;       /* T_NUM: its value */
+	};
 };
 
 struct toks {
@@ -548,22 +553,6 @@ struct toks {
 	int any_upper;       /* the text has a letter A-Z */
 	int any_lower;       /* the text has a letter a-z */
 };
-
-/* Room for one more token. Returns 0 or -1 (out of memory). */
-static int tok_room(struct toks *ts)
-{
-	size_t nc;
-	struct tok *q;
-
-	if (ts->n < ts->cap)
-		return 0;
-	nc = ts->cap ? ts->cap * 2 : 256;
-	if (!(q = realloc(ts->t, nc * sizeof(*q))))
-		return -1;
-	ts->t = q;
-	ts->cap = nc;
-	return 0;
-}
 
 static int is_letter(unsigned char c)
 {
@@ -641,10 +630,12 @@ static inline void swar_classes(uint64_t x, uint64_t *word, uint64_t *up, uint64
 static int tokenize(const char *s, size_t n, struct toks *ts)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, L = 0;
+	size_t i = 0, L = 0, nt = 0;
 	unsigned seen = 0;       /* CC_UP | CC_LOW of the letters glued to numbers */
 	uint64_t sup = 0, slow = 0; /* A-Z and a-z seen in words */
 	char *lp;
+	struct tok *tt = ts->t;  /* kept in locals: stores into the lower */
+	size_t cap = ts->cap;    /* buffer could otherwise alias ts */
 
 	ts->n = 0;
 	mkt_buf_reset(&ts->lower);
@@ -656,36 +647,60 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 	while (i < n) {
 		unsigned char c = u[i];
 		unsigned k = cc[c];
-		/* the token is built in locals and stored once: stores into
-		 * the lower buffer could otherwise alias it */
-		struct tok t;
+		struct tok *t;
 		if (c == ' ') {
 			i++;
 			continue;
 		}
-		if (tok_room(ts) < 0)
-			return -1;
-		t.off = (uint32_t)i;
-		t.flags = 0;
-		t.haslex = 0;
-		t.lex = 0;
-		t.cls = 0;
-		t.wid = -1;
-		t.phrase = t.name = -1;
-		t.num = 0;
-		t.llen = 0;
-		t.loff = (uint32_t)L;
+		if (nt == cap) {
+			size_t nc = cap ? cap * 2 : 256;
+			struct tok *q = realloc(tt, nc * sizeof(*q));
+			if (!q)
+				return -1;
+			ts->t = tt = q;
+			ts->cap = cap = nc;
+		}
+		t = &tt[nt];
+		t->off = (uint32_t)i;
+		t->loff = (uint32_t)L;
+		t->llen = 0;
+		t->flags = 0;
+		t->haslex = 0;
+		t->lex = 0;
+		t->cls = 0;
+		t->wid = -1;
 		if ((k & CC_LET) || (c == '$' && i + 1 < n && (cc[u[i + 1]] & CC_ALPHA))) {
 			uint64_t wup = 0, wlow = 0;  /* A-Z, a-z in the word */
-			size_t w0;
-			unsigned fl = 0;
-			t.kind = T_WORD;
+			uint64_t k8 = 0;             /* its first 8 lower-case bytes, if known */
+			size_t w0, wl;
+			unsigned fl, kind = T_WORD;
 			if (c == '$') {
-				t.kind = T_CASH;
+				kind = T_CASH;
 				i++;
 			}
 			w0 = i;
 			fl = (cc[u[i]] & CC_UP) / (CC_UP / TF_CAP);
+			/* most words: fewer than eight letters, ended by a byte that
+			 * is neither an apostrophe nor (in a $TAG) a dot */
+			if (i + 8 <= n) {
+				uint64_t x = load_le64(s + i), w, up, low, stop;
+				swar_classes(x, &w, &up, &low);
+				stop = ~w & HIGHS;
+				if (stop) {
+					size_t r = (size_t)__builtin_ctzll(stop) >> 3;
+					unsigned char d = u[i + r];
+					if (d != '\'' && (d != '.' || kind != T_CASH)) {
+						uint64_t keep = (UINT64_C(1) << (8 * r)) - 1;
+						k8 = (x | up >> 2) & keep;
+						store_le64(lp + L, k8);
+						wup = up & keep;
+						wlow = low & keep;
+						L += r;
+						i += r;
+						goto word_end;
+					}
+				}
+			}
 			for (;;) {
 				unsigned char d;
 				if (i + 8 <= n) {
@@ -717,7 +732,7 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 				    (d == 0xE2 && i + 3 < n && u[i + 1] == 0x80 &&
 				    u[i + 2] == 0x99 && is_letter(u[i + 3]))) {
 					i += d == '\'' ? 1 : 3; /* apostrophe dropped */
-				} else if (d == '.' && t.kind == T_CASH && i + 1 < n &&
+				} else if (d == '.' && kind == T_CASH && i + 1 < n &&
 				    (cc[u[i + 1]] & CC_UP)) {
 					lp[L++] = '.'; /* $BRK.B */
 					i++;
@@ -725,6 +740,10 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 					break;
 				}
 			}
+			wl = L - t->loff;
+			k8 = load_head(lp + t->loff, wl < 8 ? wl : 8);
+word_end:
+			wl = L - t->loff;
 			sup |= wup;
 			slow |= wlow;
 			if (wup && !wlow) {
@@ -735,11 +754,11 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 				if (nu >= 2)
 					fl |= TF_ALLCAPS;
 			}
-			t.llen = (uint32_t)(L - t.loff);
-			if (t.kind == T_WORD) {
-				const char *wp = lp + t.loff;
-				size_t wl = t.llen;
-				uint64_t k8 = load_head(wp, wl < 8 ? wl : 8);
+			t->kind = (uint8_t)kind;
+			t->llen = (uint32_t)wl;
+			t->phrase = t->name = -1;
+			if (kind == T_WORD) {
+				const char *wp = lp + t->loff;
 				unsigned bit = pkey_bit(k8);
 				uint32_t h = wl <= 8 ?
 				    whash_mix((uint64_t)wl * UINT64_C(0x9E3779B97F4A7C15), k8) :
@@ -751,20 +770,20 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 				fl |= (fl & TF_CAP) * TF_CAPW;
 				fl |= (fl & TF_ALLCAPS) * (TF_SYM / TF_ALLCAPS);
 				fl |= wi->tfl;
-				t.wid = (int32_t)wi->wi - 1;
-				t.cls = wi->cls;
-				t.haslex = wi->haslex;
-				t.lex = wi->lex;
-				t.phrase = wi->phrase;
-				t.name = wi->name;
+				t->wid = (int32_t)wi->wi - 1;
+				t->cls = wi->cls;
+				t->haslex = wi->haslex;
+				t->lex = wi->lex;
+				t->phrase = wi->phrase;
+				t->name = wi->name;
 			} else {
 				fl |= TF_SYM;
 			}
-			t.flags = (uint8_t)fl;
+			t->flags = (uint8_t)fl;
 		} else if (k & CC_DIG) {
 			char num[64];
 			size_t nk = 0;
-			t.kind = T_NUM;
+			t->kind = T_NUM;
 			while (i < n) {
 				unsigned char d = u[i];
 				if (is_digit(d)) {
@@ -780,7 +799,7 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 				}
 			}
 			num[nk] = '\0';
-			t.num = num_value(num, nk);
+			t->num = num_value(num, nk);
 			/* letters glued to a number (4Q, 10m) stay one token */
 			while (i < n && (cc[u[i]] & CC_ALPHA)) {
 				seen |= cc[u[i]];
@@ -789,22 +808,24 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 		} else {
 			i++;
 			switch (c) {
-			case '.': case '?': t.kind = T_END; break;
-			case '!': t.kind = T_EXCL; break;
-			case ',': t.kind = T_COMMA; break;
-			case ';': t.kind = T_CLAUSE; break;
-			case ':': t.kind = T_COLON; break;
-			case '(': case '[': t.kind = T_LPAREN; break;
-			case ')': case ']': t.kind = T_RPAREN; break;
+			case '.': case '?': t->kind = T_END; break;
+			case '!': t->kind = T_EXCL; break;
+			case ',': t->kind = T_COMMA; break;
+			case ';': t->kind = T_CLAUSE; break;
+			case ':': t->kind = T_COLON; break;
+			case '(': case '[': t->kind = T_LPAREN; break;
+			case ')': case ']': t->kind = T_RPAREN; break;
 			case '\t': case '\n': case '\r': case '\f':
 			case '\'': case '"': case '-':
 				continue;
-			default: t.kind = T_OTHER; break;
+			default: t->kind = T_OTHER; break;
 			}
+			t->phrase = t->name = -1;
 		}
-		t.len = (uint32_t)(i - t.off);
-		ts->t[ts->n++] = t;
+		t->len = (uint32_t)(i - t->off);
+		nt++;
 	}
+	ts->n = nt;
 	ts->lower.len = L;
 	lp[L] = '\0';
 	ts->any_upper = (seen & CC_UP) || sup;
