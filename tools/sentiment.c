@@ -862,11 +862,20 @@ struct phrase {
 	size_t n;
 	double score;
 	int next;                  /* next phrase with the same first word, or -1 */
+	uint64_t need;             /* wbit() of its exact words after the first */
 };
 
 static struct phrase *phrases;
 static size_t nphrases, capphrases;
 static struct mkt_map phrase_star = MKT_MAP_INIT; /* stem prefix -> index + 1 */
+/* A word's bit in a sentence's word mask (a 64-bit set of the words it
+ * holds, by table entry): a phrase whose words after the first are not
+ * all in the mask cannot match there. */
+static inline uint64_t wbit(int32_t wid)
+{
+	return (uint64_t)(wid >= 0) << (wid & 63);
+}
+
 /* Add a phrase of several words (text lower-cased here). Returns 0, -1 if
  * it has more words than MAX_PHRASE_WORDS, -2 if its first word is a stem
  * ("ab*") shorter than PKEY letters. */
@@ -933,6 +942,8 @@ static int phrase_add(const char *text, size_t len, double score)
 			p->pw[i].plen = (uint32_t)(l - 1);
 		} else {
 			p->pw[i].wid = (int32_t)winfo_put_as(p->w[i], l, 1);
+			if (i > 0)
+				p->need |= wbit(p->pw[i].wid);
 		}
 	}
 	{
@@ -1082,8 +1093,11 @@ static size_t phrase_rest(const struct toks *ts, const struct phrase *p, size_t 
  * tokens, or 0, with the score in *score. Phrases with an exact first
  * word hang off the word's entry; those whose first word is a stem
  * ("raise*") are found by its first PKEY letters, looked up only when a
- * bitmap says some stem has them. Numbers match a phrase word "#". */
-static size_t phrase_at(const struct toks *ts, size_t i, size_t end, double *score)
+ * bitmap says some stem has them. Numbers match a phrase word "#".
+ * Phrases whose words are not all in swords (the sentence's words) are
+ * passed over. */
+static size_t phrase_at(const struct toks *ts, size_t i, size_t end, double *score,
+    uint64_t swords)
 {
 	const struct tok *t = &ts->t[i];
 	size_t best = 0;
@@ -1107,7 +1121,8 @@ static size_t phrase_at(const struct toks *ts, size_t i, size_t end, double *sco
 			const struct phrase *p = &phrases[k];
 			size_t n;
 			/* an exact first word is the word the chain hangs off */
-			if (i + p->n > end || (pass == 1 && !pword_is(ts, t, &p->pw[0], p->w[0])))
+			if ((p->need & ~swords) || i + p->n > end ||
+			    (pass == 1 && !pword_is(ts, t, &p->pw[0], p->w[0])))
 				continue;
 			if ((n = phrase_rest(ts, p, i, end)) > best) {
 				best = n;
@@ -1284,7 +1299,7 @@ static int compare_after(const struct toks *ts, size_t m, size_t b)
 
 /* Score of the sentence in tokens [a, b). */
 static double score_sentence(const struct toks *ts, size_t a, size_t b,
-    int text_allcaps, unsigned cls, unsigned flags)
+    int text_allcaps, unsigned cls, unsigned flags, uint64_t swords)
 {
 	size_t i, contrast = (size_t)-1;
 	double sum = 0;
@@ -1300,7 +1315,7 @@ static double score_sentence(const struct toks *ts, size_t a, size_t b,
 		size_t n, k;
 		if (!(ts->t[i].flags & (TF_PHR | TF_STAR)))
 			continue;
-		n = phrase_at(ts, i, b, &v);
+		n = phrase_at(ts, i, b, &v, swords);
 		if (!n)
 			continue;
 		if (negated(ts, a, i))
@@ -1381,20 +1396,23 @@ static double score_text(const struct toks *ts, int text_allcaps)
 	size_t a = 0, i;
 	double sum = 0;
 	unsigned cls = 0, flags = 0; /* of the sentence's tokens, or'ed */
+	uint64_t swords = 0;          /* the sentence's words, see wbit() */
 
 	scratch_fit(ts->n);
 	for (i = 0; i <= ts->n; i++) {
 		if (i < ts->n) {
 			cls |= ts->t[i].cls;
 			flags |= ts->t[i].flags;
+			swords |= wbit(ts->t[i].wid);
 		}
 		if (i == ts->n || ts->t[i].kind == T_END ||
 		    (ts->t[i].kind == T_EXCL && (i + 1 == ts->n || ts->t[i + 1].kind != T_EXCL))) {
 			if (i > a)
 				sum += score_sentence(ts, a, i == ts->n ? i : i + 1, text_allcaps,
-				    cls, flags);
+				    cls, flags, swords);
 			a = i + 1;
 			cls = flags = 0;
+			swords = 0;
 		}
 	}
 	return sum;
