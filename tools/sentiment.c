@@ -126,6 +126,7 @@ enum {
 	TF_STAR = 8,     /* a word whose first letters may start a stem phrase */
 	TF_SYM = 16,     /* a $TAG, or a word that may be or start a symbol */
 	TF_CAPW = 32,    /* a word with its first letter upper case */
+	TF_LEX = 64,     /* a word with a lexicon score */
 };
 
 struct wclass {
@@ -769,7 +770,7 @@ word_end:
 				fl |= (((star_seen[bit / 8] >> (bit % 8)) & 1) & (wl >= PKEY)) * TF_STAR;
 				fl |= (fl & TF_CAP) * TF_CAPW;
 				fl |= (fl & TF_ALLCAPS) * (TF_SYM / TF_ALLCAPS);
-				fl |= wi->tfl;
+				fl |= wi->tfl | wi->haslex * TF_LEX;
 				t->wid = (int32_t)wi->wi - 1;
 				t->cls = wi->cls;
 				t->haslex = wi->haslex;
@@ -1365,10 +1366,7 @@ static double score_sentence(const struct toks *ts, size_t a, size_t b,
 	for (i = a; i < b; i++) {
 		const struct tok *t = &ts->t[i];
 		double v;
-		if (t->kind == T_EXCL) {
-			excl++;
-		} else if (!sc.used[i] && lex_score(ts, t, &v)) {
-			/* other tokens than words have no classes and no score */
+		if ((t->flags & TF_LEX) && !sc.used[i] && lex_score(ts, t, &v)) {
 			unsigned cl = tclass(ts, t);
 			/* a bare metric or direction word says little on its own */
 			if (cl & (WC_METRIC | WC_NEGMETRIC | WC_UP | WC_DOWN))
@@ -1385,6 +1383,9 @@ static double score_sentence(const struct toks *ts, size_t a, size_t b,
 			v *= i < contrast ? 0.5 : 1.5;
 		sum += v;
 	}
+	/* exclamation marks: only the run that ends the sentence */
+	for (i = b; i > a && ts->t[i - 1].kind == T_EXCL; i--)
+		excl++;
 	if (excl && sum != 0)
 		sum *= 1 + 0.1 * (excl > 3 ? 3 : excl);
 	return sum;
