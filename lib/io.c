@@ -2,11 +2,13 @@
 /* io.c -- buffered line reader and record writer (see io.h). */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "io.h"
 
 #define READ_CHUNK (256 * 1024)
@@ -45,17 +47,41 @@ int mkt_reader_ready(const struct mkt_reader *r)
 	    r->end - r->start - r->scan) != NULL;
 }
 
-/* Wait until fd is readable; calls on_pause first if it is not already. */
+/* Wait until fd is readable; calls on_pause first if it is not already.
+ * SIGINT and SIGTERM stay blocked from the check of mkt_stop until ppoll()
+ * unblocks them while it waits: one that comes after the tool's last look
+ * at mkt_stop (in on_pause, say) ends the wait with MKT_READ_INTR instead
+ * of being lost before a wait with no end. That is said once: a reader
+ * that goes on reading after a stop waits as before. */
 static int wait_readable(struct mkt_reader *r)
 {
 	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
-	int n;
+	struct timespec ts, *tp = NULL;
+	sigset_t stop, old;
+	int n, e;
 
 	n = poll(&pfd, 1, 0);
 	if (n == 0) {
 		if (r->on_pause)
 			r->on_pause(r->pause_arg);
-		n = poll(&pfd, 1, r->idle_ms);
+		sigemptyset(&stop);
+		sigaddset(&stop, SIGINT);
+		sigaddset(&stop, SIGTERM);
+		sigprocmask(SIG_BLOCK, &stop, &old);
+		if (mkt_stop && !r->stop_told) {
+			r->stop_told = 1;
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			return MKT_READ_INTR;
+		}
+		if (r->idle_ms >= 0) {
+			ts.tv_sec = r->idle_ms / 1000;
+			ts.tv_nsec = (long)(r->idle_ms % 1000) * 1000000L;
+			tp = &ts;
+		}
+		n = ppoll(&pfd, 1, tp, &old);
+		e = errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		errno = e;
 		if (n == 0)
 			return MKT_READ_TIMEOUT;
 	}

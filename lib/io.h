@@ -40,6 +40,7 @@ struct mkt_reader {
 	void (*on_pause)(void *arg); /* called before a read that would block */
 	void *pause_arg;
 	uint64_t bytes;          /* bytes read so far */
+	int stop_told;           /* MKT_READ_INTR returned for a stop signal */
 };
 
 /* Set up a reader on fd. max_line 0 means MKT_LINE_MAX_DEFAULT. Returns 0,
