@@ -485,12 +485,84 @@ static void winfo_sync(size_t w)
 	wslot_fill(&wtab[i], w);
 }
 
+#define PKEY 3  /* phrases whose first word is a stem ("raise*") are indexed
+                 * by its first PKEY letters */
+
+/* Stem phrases by the first PKEY bytes of their first word: a small
+ * open-addressing table from those bytes (as a little-endian number,
+ * with bit 24 set so that 0 marks an empty slot) to the first phrase of
+ * the chain. A word shorter than PKEY has a zero byte in its key and so
+ * matches no stem. */
+struct stemslot {
+	uint32_t key;
+	int32_t head;
+};
+
+static struct stemslot *stems;
+static size_t stem_mask, nstems;
+
+static inline size_t stem_hash(uint32_t key)
+{
+	return (size_t)((key * UINT32_C(0x9E3779B1)) >> 7) & stem_mask;
+}
+
+/* The stem key of a word whose lower-case bytes begin k8. */
+static inline uint32_t stem_key(uint64_t k8)
+{
+	return (uint32_t)(k8 & 0xffffff) | UINT32_C(1) << 24;
+}
+
+/* The slot for key: its own, or the empty one where it would go. */
+static inline struct stemslot *stem_slot(uint32_t key)
+{
+	size_t i;
+
+	for (i = stem_hash(key); stems[i].key && stems[i].key != key; i = (i + 1) & stem_mask)
+		;
+	return &stems[i];
+}
+
+static void stems_init(void)
+{
+	if (!stems) {
+		if (!(stems = calloc(64, sizeof(*stems))))
+			err(1, "out of memory");
+		stem_mask = 63;
+	}
+}
+
+/* The slot of key, made if absent (head -1). */
+static struct stemslot *stem_put(uint32_t key)
+{
+	struct stemslot *e;
+
+	if (2 * (nstems + 1) > stem_mask + 1) {
+		struct stemslot *old = stems;
+		size_t i, n = stem_mask + 1;
+		if (!(stems = calloc(2 * n, sizeof(*stems))))
+			err(1, "out of memory");
+		stem_mask = 2 * n - 1;
+		for (i = 0; i < n; i++)
+			if (old[i].key)
+				*stem_slot(old[i].key) = old[i];
+		free(old);
+	}
+	e = stem_slot(key);
+	if (!e->key) {
+		e->key = key;
+		e->head = -1;
+		nstems++;
+	}
+	return e;
+}
+
 static void classes_init(void)
 {
 	size_t i;
 
 	chars_init();
 	jstop_init();
+	stems_init();
 	if (!wtab) {
 		if (!(wtab = calloc(4096, sizeof(*wtab))))
 			err(1, "out of memory");
@@ -513,17 +585,6 @@ static void classes_init(void)
 
 /* ---- tokens ---- */
 
-static uint8_t star_seen[1 << 12];  /* bits: the first PKEY bytes of stems */
-#define PKEY 3  /* phrases whose first word is a stem ("raise*") are indexed
-                 * by its first PKEY letters */
-
-/* The bit of star_seen for a word whose first PKEY lower-case bytes are
- * the low bytes of k8: five bits of each byte. Different prefixes may
- * share a bit; the bit only says whether to look in phrase_star. */
-static inline unsigned pkey_bit(uint64_t k8)
-{
-	return (unsigned)((k8 & 31) | ((k8 >> 3) & (31 << 5)) | ((k8 >> 6) & (31 << 10)));
-}
 
 
 enum tkind { T_WORD, T_NUM, T_CASH, T_END, T_CLAUSE, T_COMMA, T_EXCL,
@@ -760,14 +821,13 @@ word_end:
 			t->phrase = t->name = -1;
 			if (kind == T_WORD) {
 				const char *wp = lp + t->loff;
-				unsigned bit = pkey_bit(k8);
 				uint32_t h = wl <= 8 ?
 				    whash_mix((uint64_t)wl * UINT64_C(0x9E3779B97F4A7C15), k8) :
 				    whash(wp, wl);
 				const struct wslot *wi = wfind(wp, wl, h, k8);
 				if (!wi)
 					wi = &wnone;
-				fl |= (((star_seen[bit / 8] >> (bit % 8)) & 1) & (wl >= PKEY)) * TF_STAR;
+				fl |= (stem_slot(stem_key(k8))->key != 0) * TF_STAR;
 				fl |= (fl & TF_CAP) * TF_CAPW;
 				fl |= (fl & TF_ALLCAPS) * (TF_SYM / TF_ALLCAPS);
 				fl |= wi->tfl | wi->haslex * TF_LEX;
@@ -868,7 +928,6 @@ struct phrase {
 
 static struct phrase *phrases;
 static size_t nphrases, capphrases;
-static struct mkt_map phrase_star = MKT_MAP_INIT; /* stem prefix -> index + 1 */
 /* A word's bit in a sentence's word mask (a 64-bit set of the words it
  * holds, by table entry): a phrase whose words after the first are not
  * all in the mask cannot match there. */
@@ -884,8 +943,6 @@ static int phrase_add(const char *text, size_t len, double score)
 {
 	struct phrase *p;
 	size_t i = 0;
-	int isnew;
-	void **slot;
 
 	if (nphrases == capphrases) {
 		size_t nc = capphrases ? capphrases * 2 : 256;
@@ -958,17 +1015,11 @@ static int phrase_add(const char *text, size_t len, double score)
 					free(p->w[k]);
 				return -2;
 			}
-			slot = mkt_map_put(&phrase_star, p->w[0], PKEY, &isnew);
-			if (!slot)
-				err(1, "out of memory");
-			{
-				unsigned bit = pkey_bit((uint64_t)(unsigned char)p->w[0][0] |
-				    (uint64_t)(unsigned char)p->w[0][1] << 8 |
-				    (uint64_t)(unsigned char)p->w[0][2] << 16);
-				star_seen[bit / 8] |= (uint8_t)(1u << (bit % 8));
-			}
-			p->next = isnew ? -1 : (int)(uintptr_t)*slot - 1;
-			*slot = (void *)(uintptr_t)(nphrases + 1);
+			struct stemslot *e = stem_put(stem_key((uint64_t)(unsigned char)p->w[0][0] |
+			    (uint64_t)(unsigned char)p->w[0][1] << 8 |
+			    (uint64_t)(unsigned char)p->w[0][2] << 16));
+			p->next = e->head;
+			e->head = (int)nphrases;
 		} else {
 			size_t wi = winfo_put(p->w[0], l0);
 			p->next = winfos[wi].phrase;
@@ -1102,10 +1153,7 @@ static size_t phrase_at(const struct toks *ts, size_t i, size_t end, double *sco
 {
 	const struct tok *t = &ts->t[i];
 	size_t best = 0;
-	void **slot;
-	int k;
-
-	int pass;
+	int k, pass;
 
 	if (t->kind != T_WORD)
 		return 0;
@@ -1113,10 +1161,11 @@ static size_t phrase_at(const struct toks *ts, size_t i, size_t end, double *sco
 		if (pass == 0) {
 			k = t->phrase;
 		} else {
-			if (!(t->flags & TF_STAR) ||
-			    !(slot = mkt_map_get(&phrase_star, lw(ts, t), PKEY)))
+			const unsigned char *w = (const unsigned char *)lw(ts, t);
+			if (!(t->flags & TF_STAR))
 				break;
-			k = (int)(uintptr_t)*slot - 1;
+			k = stem_slot(stem_key((uint64_t)w[0] | (uint64_t)w[1] << 8 |
+			    (uint64_t)w[2] << 16))->head;
 		}
 		for (; k >= 0; k = phrases[k].next) {
 			const struct phrase *p = &phrases[k];
@@ -2151,7 +2200,7 @@ static void free_all(void)
 		free(winfos[i].key);
 	free(winfos);
 	free(wtab);
-	mkt_map_free(&phrase_star);
+	free(stems);
 	mkt_map_free(&tickers);
 	free(ts.t);
 	mkt_buf_free(&ts.lower);
