@@ -926,7 +926,16 @@ struct phrase {
 	uint64_t need;             /* wbit() of its exact words after the first */
 };
 
+/* What the search along a chain reads of each phrase, kept apart and
+ * small so that the chains stay in a few cache lines. */
+struct pquick {
+	uint64_t need;   /* as in struct phrase */
+	int32_t next;
+	uint32_t n;
+};
+
 static struct phrase *phrases;
+static struct pquick *pq;
 static size_t nphrases, capphrases;
 /* A word's bit in a sentence's word mask (a 64-bit set of the words it
  * holds, by table entry): a phrase whose words after the first are not
@@ -947,9 +956,13 @@ static int phrase_add(const char *text, size_t len, double score)
 	if (nphrases == capphrases) {
 		size_t nc = capphrases ? capphrases * 2 : 256;
 		struct phrase *q = realloc(phrases, nc * sizeof(*q));
+		struct pquick *qq;
 		if (!q)
 			err(1, "out of memory");
 		phrases = q;
+		if (!(qq = realloc(pq, nc * sizeof(*qq))))
+			err(1, "out of memory");
+		pq = qq;
 		capphrases = nc;
 	}
 	p = &phrases[nphrases];
@@ -1027,6 +1040,9 @@ static int phrase_add(const char *text, size_t len, double score)
 			winfo_sync(wi);
 		}
 	}
+	pq[nphrases].need = p->need;
+	pq[nphrases].next = p->next;
+	pq[nphrases].n = (uint32_t)p->n;
 	nphrases++;
 	return 0;
 }
@@ -1167,12 +1183,14 @@ static size_t phrase_at(const struct toks *ts, size_t i, size_t end, double *sco
 			k = stem_slot(stem_key((uint64_t)w[0] | (uint64_t)w[1] << 8 |
 			    (uint64_t)w[2] << 16))->head;
 		}
-		for (; k >= 0; k = phrases[k].next) {
-			const struct phrase *p = &phrases[k];
+		for (; k >= 0; k = pq[k].next) {
+			const struct phrase *p;
 			size_t n;
 			/* an exact first word is the word the chain hangs off */
-			if ((p->need & ~swords) || i + p->n > end ||
-			    (pass == 1 && !pword_is(ts, t, &p->pw[0], p->w[0])))
+			if ((pq[k].need & ~swords) || i + pq[k].n > end)
+				continue;
+			p = &phrases[k];
+			if (pass == 1 && !pword_is(ts, t, &p->pw[0], p->w[0]))
 				continue;
 			if ((n = phrase_rest(ts, p, i, end)) > best) {
 				best = n;
@@ -2189,6 +2207,7 @@ static void free_all(void)
 		for (k = 0; k < phrases[i].n; k++)
 			free(phrases[i].w[k]);
 	free(phrases);
+	free(pq);
 	for (i = 0; i < nnames; i++)
 		for (k = 0; k < names[i].n; k++)
 			free(names[i].w[k]);
