@@ -300,6 +300,10 @@ struct wslot {
 
 static struct wslot *wtab;
 static size_t wmask;                /* slots - 1 */
+/* A bit per value of a hash's upper 16 bits, set for every key: most
+ * words that are not in the table are told so by this 8 KB, without
+ * touching the table. */
+static uint64_t wfilter[1 << 10];
 static const struct wslot wnone = { .phrase = -1, .name = -1 }; /* not found */
 static struct winfo *winfos;
 static size_t nwinfo, capwinfo, nhidden;
@@ -399,10 +403,28 @@ static void wslot_fill(struct wslot *e, size_t wi)
 	    (w->name >= 0 || (w->cls & WC_EXCHANGE) ? TF_SYM : 0));
 }
 
+/* A table of n slots (a power of two), zeroed and aligned to cache
+ * lines, so that no slot straddles two. */
+static struct wslot *wtab_alloc(size_t n)
+{
+	struct wslot *t = aligned_alloc(64, n * sizeof(*t));
+
+	if (!t)
+		err(1, "out of memory");
+	memset(t, 0, n * sizeof(*t));
+	return t;
+}
+
+static inline int wfilter_has(uint32_t h)
+{
+	return (int)((wfilter[h >> 22] >> ((h >> 16) & 63)) & 1);
+}
+
 static void wtab_insert(size_t wi)
 {
 	size_t i;
 
+	wfilter[winfos[wi].hash >> 22] |= UINT64_C(1) << ((winfos[wi].hash >> 16) & 63);
 	for (i = winfos[wi].hash & wmask; wtab[i].wi; i = (i + 1) & wmask)
 		;
 	wslot_fill(&wtab[i], wi);
@@ -451,8 +473,7 @@ static size_t winfo_put_as(const char *w, size_t n, int hidden)
 	if (2 * (nwinfo + 1) > wmask + 1) {
 		size_t nm = 2 * (wmask + 1);
 		free(wtab);
-		if (!(wtab = calloc(nm, sizeof(*wtab))))
-			err(1, "out of memory");
+		wtab = wtab_alloc(nm);
 		wmask = nm - 1;
 		for (i = 0; i < nwinfo; i++)
 			wtab_insert(i);
@@ -564,8 +585,7 @@ static void classes_init(void)
 	jstop_init();
 	stems_init();
 	if (!wtab) {
-		if (!(wtab = calloc(4096, sizeof(*wtab))))
-			err(1, "out of memory");
+		wtab = wtab_alloc(4096);
 		wmask = 4095;
 	}
 	for (i = 0; i < sizeof(wclasses) / sizeof(wclasses[0]); i++) {
@@ -824,7 +844,7 @@ word_end:
 				uint32_t h = wl <= 8 ?
 				    whash_mix((uint64_t)wl * UINT64_C(0x9E3779B97F4A7C15), k8) :
 				    whash(wp, wl);
-				const struct wslot *wi = wfind(wp, wl, h, k8);
+				const struct wslot *wi = wfilter_has(h) ? wfind(wp, wl, h, k8) : NULL;
 				if (!wi)
 					wi = &wnone;
 				fl |= (stem_slot(stem_key(k8))->key != 0) * TF_STAR;
