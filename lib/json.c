@@ -3,7 +3,12 @@
  *
  * The scanner is a recursive-descent validator over the bytes of a line
  * that remembers only the top-level fields. Depth is bounded by
- * MKT_JSON_MAX_DEPTH, so recursion is bounded too. */
+ * MKT_JSON_MAX_DEPTH, so recursion is bounded too. mkt_json_scan() runs a
+ * pointer-based fast path over the top level first and hands any line it
+ * does not accept to the reference scanner, which names the fault.
+ * Numbers are read by Clinger's fast path where it is exact (else
+ * strtod) and written from exact 128-bit arithmetic where that applies
+ * (else snprintf), with the same results as strtod and printf. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
