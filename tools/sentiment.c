@@ -127,6 +127,7 @@ enum {
 	TF_SYM = 16,     /* a $TAG, or a word that may be or start a symbol */
 	TF_CAPW = 32,    /* a word with its first letter upper case */
 	TF_LEX = 64,     /* a word with a lexicon score */
+	TF_NUM = 128,    /* a number */
 };
 
 struct wclass {
@@ -881,6 +882,7 @@ word_end:
 			}
 			num[nk] = '\0';
 			t->num = num_value(num, nk);
+			t->flags = TF_NUM;
 			/* letters glued to a number (4Q, 10m) stay one token */
 			while (i < n && (cc[u[i]] & CC_ALPHA)) {
 				seen |= cc[u[i]];
@@ -935,6 +937,7 @@ enum { PW_NUM = -2, PW_STEM = -3 };
 struct pword {
 	int32_t wid;       /* entry in the word table, or PW_NUM, PW_STEM */
 	uint32_t plen;     /* a stem's length without its '*' */
+	uint64_t k8;       /* a stem's first eight bytes, zero-padded */
 };
 
 struct phrase {
@@ -1031,6 +1034,9 @@ static int phrase_add(const char *text, size_t len, double score)
 		} else if (l && p->w[i][l - 1] == '*') {
 			p->pw[i].wid = PW_STEM;
 			p->pw[i].plen = (uint32_t)(l - 1);
+			memcpy(&p->pw[i].k8, p->w[i], l - 1 < 8 ? l - 1 : 8);
+			p->pw[i].k8 = load_head((const char *)&p->pw[i].k8, 8) &
+			    (l - 1 >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * (l - 1))) - 1);
 		} else {
 			p->pw[i].wid = (int32_t)winfo_put_as(p->w[i], l, 1);
 			if (i > 0)
@@ -1146,7 +1152,12 @@ static inline int pword_is(const struct toks *ts, const struct tok *u,
 		return u->wid == pw->wid;
 	if (pw->wid == PW_NUM)
 		return u->kind == T_NUM;
-	return u->kind == T_WORD && u->llen >= pw->plen && !memcmp(lw(ts, u), w, pw->plen);
+	/* the lower buffer has the slack for an eight-byte load */
+	if (u->kind != T_WORD || u->llen < pw->plen)
+		return 0;
+	if (pw->plen <= 8)
+		return pw->plen == 0 || load_head(lw(ts, u), pw->plen) == pw->k8;
+	return !memcmp(lw(ts, u), w, pw->plen);
 }
 
 /* Whether phrase p matches at token i (p->w[0] already matched), with
@@ -1433,6 +1444,9 @@ static double score_sentence(const struct toks *ts, size_t a, size_t b,
 		sc.used[i] = sc.used[m] = 1;
 	}
 	/* a metric compared by numbers: "profit was 5 mn, compared with 3 mn" */
+	/* (compare_after() needs a marker and a number) */
+	if (!(cls & (WC_FROM | WC_TO | WC_VERSUS)) || !(flags & TF_NUM))
+		cls &= ~(unsigned)(WC_METRIC | WC_NEGMETRIC);
 	for (i = a; i < b && (cls & (WC_METRIC | WC_NEGMETRIC)); i++) {
 		unsigned cl = tclass(ts, &ts->t[i]);
 		int dir;
