@@ -635,6 +635,9 @@ struct toks {
 	struct mkt_buf lower;
 	int any_upper;       /* the text has a letter A-Z */
 	int any_lower;       /* the text has a letter a-z */
+	uint32_t *symc;      /* the TF_SYM tokens, in order (room for cap) */
+	uint32_t *capc;      /* the TF_CAPW tokens, in order (room for cap) */
+	size_t nsymc, ncapc;
 };
 
 static int is_letter(unsigned char c)
@@ -719,6 +722,7 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 	char *lp;
 	struct tok *tt = ts->t;  /* kept in locals: stores into the lower */
 	size_t cap = ts->cap;    /* buffer could otherwise alias ts */
+	size_t nsymc = 0, ncapc = 0;
 
 	ts->n = 0;
 	mkt_buf_reset(&ts->lower);
@@ -738,9 +742,16 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 		if (nt == cap) {
 			size_t nc = cap ? cap * 2 : 256;
 			struct tok *q = realloc(tt, nc * sizeof(*q));
+			uint32_t *q1, *q2;
 			if (!q)
 				return -1;
 			ts->t = tt = q;
+			if (!(q1 = realloc(ts->symc, nc * sizeof(*q1))))
+				return -1;
+			ts->symc = q1;
+			if (!(q2 = realloc(ts->capc, nc * sizeof(*q2))))
+				return -1;
+			ts->capc = q2;
 			ts->cap = cap = nc;
 		}
 		t = &tt[nt];
@@ -862,6 +873,10 @@ word_end:
 				fl |= TF_SYM;
 			}
 			t->flags = (uint8_t)fl;
+			ts->symc[nsymc] = (uint32_t)nt;
+			nsymc += (fl & TF_SYM) != 0;
+			ts->capc[ncapc] = (uint32_t)nt;
+			ncapc += (fl & TF_CAPW) != 0;
 		} else if (k & CC_DIG) {
 			char num[64];
 			size_t nk = 0;
@@ -909,6 +924,8 @@ word_end:
 		nt++;
 	}
 	ts->n = nt;
+	ts->nsymc = nsymc;
+	ts->ncapc = ncapc;
 	ts->lower.len = L;
 	lp[L] = '\0';
 	ts->any_upper = (seen & CC_UP) || sup;
@@ -1727,15 +1744,20 @@ static int bare_ticker(const struct toks *ts, const struct tok *t, int *sym)
  * parentheses or standing alone, and listed company and crypto names. */
 static void find_symbols(const char *text, size_t textlen, const struct toks *ts)
 {
-	size_t i;
+	size_t i, c = 0;
 
 	syms.n = 0;
-	for (i = 0; i < ts->n; i++) {
-		const struct tok *t = &ts->t[i];
+	for (i = 0; ; i++) {
+		const struct tok *t;
 		int sym, k;
 		void **slot;
-		if (!(t->flags & TF_SYM))
-			continue;
+		/* on to the next token the tokenizer flagged */
+		while (c < ts->nsymc && ts->symc[c] < i)
+			c++;
+		if (c == ts->nsymc)
+			break;
+		i = ts->symc[c];
+		t = &ts->t[i];
 		if (t->kind == T_CASH) {
 			/* $AAPL, $BRK.B; not $5 (a number), not $ALONGWORD */
 			if (t->llen >= 1 && t->llen <= 7 && !is_digit((unsigned char)lw(ts, t)[0]))
@@ -1843,17 +1865,18 @@ static int capword(const struct toks *ts, const struct tok *t)
  * Deduplicated, in order of first appearance. */
 static void find_entities(const char *text, const struct toks *ts)
 {
-	size_t i = 0;
+	size_t i = 0, j = 0;
 
 	ents.n = 0;
-	while (i < ts->n) {
-		size_t a = i, b, nw = 0, k;
-		const struct tok *t = &ts->t[i];
+	for (;;) {
+		size_t a, b, nw = 0, k;
 		int has_suffix = 0, allcaps = 1;
-		if (!capword(ts, t)) {
-			i++;
-			continue;
-		}
+		/* on to the next capitalised word */
+		while (j < ts->ncapc && ts->capc[j] < i)
+			j++;
+		if (j == ts->ncapc)
+			break;
+		i = a = ts->capc[j];
 		/* extend: capitalised words, joined by "of", "and", "&" */
 		b = i;
 		while (b < ts->n) {
@@ -2256,6 +2279,8 @@ static void free_all(void)
 	free(stems);
 	mkt_map_free(&tickers);
 	free(ts.t);
+	free(ts.symc);
+	free(ts.capc);
 	mkt_buf_free(&ts.lower);
 	mkt_buf_free(&text);
 	mkt_buf_free(&tmp);
