@@ -757,12 +757,6 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 		t = &tt[nt];
 		t->off = (uint32_t)i;
 		t->loff = (uint32_t)L;
-		t->llen = 0;
-		t->flags = 0;
-		t->haslex = 0;
-		t->lex = 0;
-		t->cls = 0;
-		t->wid = -1;
 		if ((k & CC_LET) || (c == '$' && i + 1 < n && (cc[u[i + 1]] & CC_ALPHA))) {
 			uint64_t wup = 0, wlow = 0;  /* A-Z, a-z in the word */
 			uint64_t k8 = 0;             /* its first 8 lower-case bytes, if known */
@@ -850,37 +844,51 @@ word_end:
 			}
 			t->kind = (uint8_t)kind;
 			t->llen = (uint32_t)wl;
-			t->phrase = t->name = -1;
-			if (kind == T_WORD) {
-				const char *wp = lp + t->loff;
-				uint32_t h = wl <= 8 ?
-				    whash_mix((uint64_t)wl * UINT64_C(0x9E3779B97F4A7C15), k8) :
-				    whash(wp, wl);
-				const struct wslot *wi = wfilter_has(h) ? wfind(wp, wl, h, k8) : NULL;
-				if (!wi)
-					wi = &wnone;
-				fl |= (stem_slot(stem_key(k8))->key != 0) * TF_STAR;
-				fl |= (fl & TF_CAP) * TF_CAPW;
-				fl |= (fl & TF_ALLCAPS) * (TF_SYM / TF_ALLCAPS);
-				fl |= wi->tfl | wi->haslex * TF_LEX;
+			{
+				/* a $TAG reads the blank entry */
+				const struct wslot *wi = &wnone;
+				if (kind == T_WORD) {
+					const char *wp = lp + t->loff;
+					uint32_t h = wl <= 8 ?
+					    whash_mix((uint64_t)wl * UINT64_C(0x9E3779B97F4A7C15), k8) :
+					    whash(wp, wl);
+					const struct wslot *e = wfilter_has(h) ? wfind(wp, wl, h, k8) : NULL;
+					if (e)
+						wi = e;
+					fl |= (stem_slot(stem_key(k8))->key != 0) * TF_STAR;
+					fl |= (fl & TF_CAP) * TF_CAPW;
+					fl |= (fl & TF_ALLCAPS) * (TF_SYM / TF_ALLCAPS);
+					fl |= wi->tfl | wi->haslex * TF_LEX;
+				} else {
+					fl |= TF_SYM;
+				}
 				t->wid = (int32_t)wi->wi - 1;
 				t->cls = wi->cls;
 				t->haslex = wi->haslex;
 				t->lex = wi->lex;
 				t->phrase = wi->phrase;
 				t->name = wi->name;
-			} else {
-				fl |= TF_SYM;
 			}
 			t->flags = (uint8_t)fl;
 			ts->symc[nsymc] = (uint32_t)nt;
 			nsymc += (fl & TF_SYM) != 0;
 			ts->capc[ncapc] = (uint32_t)nt;
 			ncapc += (fl & TF_CAPW) != 0;
+			t->len = (uint32_t)(i - t->off);
+			nt++;
+			/* the space after a word, without going round the loop */
+			if (i < n && u[i] == ' ')
+				i++;
+			continue;
 		} else if (k & CC_DIG) {
 			char num[64];
 			size_t nk = 0;
 			t->kind = T_NUM;
+			t->llen = 0;
+			t->haslex = 0;
+			t->lex = 0;
+			t->cls = 0;
+			t->wid = -1;
 			while (i < n) {
 				unsigned char d = u[i];
 				if (is_digit(d)) {
@@ -918,6 +926,12 @@ word_end:
 				continue;
 			default: t->kind = T_OTHER; break;
 			}
+			t->llen = 0;
+			t->flags = 0;
+			t->haslex = 0;
+			t->lex = 0;
+			t->cls = 0;
+			t->wid = -1;
 			t->phrase = t->name = -1;
 		}
 		t->len = (uint32_t)(i - t->off);
