@@ -6,7 +6,9 @@
  * small lexicon, phrase list and symbols file are set up once. For every
  * input the harness checks that the tokens lie in order inside the text
  * and do not overlap, that their lower-case forms lie inside the lower
- * buffer, that a word found in the word table is that entry's word, that the score is a number in [-1, 1], and that every symbol
+ * buffer, that a word found in the word table is that entry's word,
+ * that the tokenizer's flags and its lists of symbol candidates and
+ * capitalised words agree with the tokens, that the score is a number in [-1, 1], and that every symbol
  * and entity found is a slice of the text or a listed ticker. */
 #define FUZZING 1
 #include "../../tools/sentiment.c"
@@ -69,7 +71,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (t->wid >= 0 && (t->kind != T_WORD || winfos[t->wid].klen != t->llen ||
 		    memcmp(winfos[t->wid].key, ts.lower.p + t->loff, t->llen)))
 			abort();
+		/* the flags later passes rely on */
+		if (!!(t->flags & TF_CAPW) != (t->kind == T_WORD && (t->flags & TF_CAP)))
+			abort();
+		if ((t->flags & TF_STAR) && (t->kind != T_WORD || t->llen < PKEY))
+			abort();
+		if (t->kind == T_CASH && !(t->flags & TF_SYM))
+			abort();
 		prev_end = t->off + t->len;
+	}
+	/* the lists of symbol candidates and capitalised words: exactly the
+	 * flagged tokens, in order */
+	{
+		size_t ns = 0, nc = 0;
+		for (i = 0; i < ts.n; i++) {
+			if (ts.t[i].flags & TF_SYM) {
+				if (ns >= ts.nsymc || ts.symc[ns] != i)
+					abort();
+				ns++;
+			}
+			if (ts.t[i].flags & TF_CAPW) {
+				if (nc >= ts.ncapc || ts.capc[nc] != i)
+					abort();
+				nc++;
+			}
+		}
+		if (ns != ts.nsymc || nc != ts.ncapc)
+			abort();
 	}
 	x = score_text(&ts, 0);
 	score = x / sqrt(x * x + ALPHA);
