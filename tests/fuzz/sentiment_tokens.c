@@ -8,8 +8,9 @@
  * and do not overlap, that their lower-case forms lie inside the lower
  * buffer, that a word found in the word table is that entry's word,
  * that the tokenizer's flags and its lists of symbol candidates and
- * capitalised words agree with the tokens, that the score is a number in [-1, 1], and that every symbol
- * and entity found is a slice of the text or a listed ticker. */
+ * capitalised words agree with the tokens, that the score is a number
+ * in [-1, 1], and that every symbol and entity found is a slice of the
+ * text or a listed ticker. */
 #define FUZZING 1
 #include "../../tools/sentiment.c"
 
