@@ -437,12 +437,13 @@ static void wtab_insert(size_t wi)
 static size_t winfo_put_as(const char *w, size_t n, int hidden)
 {
 	size_t pad = (n + 8) & ~(size_t)7, i;
-	char *key;
+	char sbuf[256], *key = sbuf;  /* a word met again allocates nothing */
 	uint32_t h;
 	int32_t f;
 
-	if (!(key = calloc(1, pad)))
+	if (pad > sizeof(sbuf) && !(key = malloc(pad)))
 		err(1, "out of memory");
+	memset(key, 0, pad);
 	memcpy(key, w, n);
 	h = whash(key, n ? n : 1); /* the empty key hashes as one NUL byte */
 	if (n) {
@@ -456,7 +457,8 @@ static size_t winfo_put_as(const char *w, size_t n, int hidden)
 				f = (int32_t)i;
 	}
 	if (f >= 0) {
-		free(key);
+		if (key != sbuf)
+			free(key);
 		if (!hidden && winfos[f].hidden) {
 			winfos[f].hidden = 0;
 			nhidden--;
@@ -478,6 +480,11 @@ static size_t winfo_put_as(const char *w, size_t n, int hidden)
 		wmask = nm - 1;
 		for (i = 0; i < nwinfo; i++)
 			wtab_insert(i);
+	}
+	if (key == sbuf) {
+		if (!(key = malloc(pad)))
+			err(1, "out of memory");
+		memcpy(key, sbuf, pad);
 	}
 	memset(&winfos[nwinfo], 0, sizeof(winfos[0]));
 	winfos[nwinfo].phrase = winfos[nwinfo].name = -1;
