@@ -593,8 +593,10 @@ static void classes_init(void)
 	jstop_init();
 	stems_init();
 	if (!wtab) {
-		wtab = wtab_alloc(4096);
-		wmask = 4095;
+		/* room for the lexicon, phrases and names shipped (about 5000
+		 * words) without growing while they load */
+		wtab = wtab_alloc(16384);
+		wmask = 16383;
 	}
 	for (i = 0; i < sizeof(wclasses) / sizeof(wclasses[0]); i++) {
 		const char *p = wclasses[i].words;
