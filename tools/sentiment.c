@@ -17,6 +17,13 @@
  * ALL-CAPS and exclamation marks adjust the weights, after VADER. The sum
  * over sentences is squashed into [-1, 1] as x / sqrt(x^2 + 15).
  *
+ * A text is read once by the tokenizer, which lower-cases words eight
+ * bytes at a time into a reused buffer, looks each up as it ends in one
+ * open-addressing table (classes, lexicon score, phrases and names, one
+ * cache line), and flags what the later passes look for; those passes
+ * then visit only the tokens and sentences that can fire. Nothing is
+ * allocated per record once the buffers have grown.
+ *
  * Output is block-buffered and flushed whenever input pauses, at exit,
  * and after every record with -u.
  */
