@@ -270,6 +270,18 @@ accuracy() {
 	assert_output --partial 'bad.tsv:1: score is not a number'
 }
 
+@test "data files: long words are told apart by all their letters and their length" {
+	a260=$(printf 'a%.0s' $(seq 260))
+	a300=$(printf 'a%.0s' $(seq 300))
+	printf '%s\t3\nabcdefghijkl\t-3\n' "$a260" >"$BATS_TEST_TMPDIR/long.tsv"
+	run bash -c "printf '%s\n%s\nabcdefghijklm\nabcdefghijkl\nABCDEFGHIJKL\n' '$a260' '$a300' |
+		sentiment --text --lexicon '$BATS_TEST_TMPDIR/long.tsv' | jq -r .sentiment.score"
+	assert_success
+	# 3 points at weight 0.4: 1.2 / sqrt(1.2^2 + 15) = 0.296; in capitals
+	# (the whole text) no extra weight
+	assert_output $'0.296\n0\n0\n-0.296\n-0.296'
+}
+
 @test "data files: the built lexicon is AFINN-165 with the financial words, and its licence" {
 	[ -s "$MKT_BUILD/share/afinn-financial.tsv" ]
 	[ -s "$MKT_BUILD/share/afinn-financial.LICENSE" ]

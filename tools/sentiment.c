@@ -388,8 +388,9 @@ static inline const struct wslot *wfind(const char *p, size_t n, uint32_t h, uin
 		e = &wtab[i];
 		if (!e->wi)
 			return NULL;
-		if (e->hl == hl && e->k8 == k8 &&
-		    (n <= 8 || !memcmp(winfos[e->wi - 1].key + 8, p + 8, n - 8)))
+		if (e->hl == hl && e->k8 == k8 && (n <= 8 ||
+		    (winfos[e->wi - 1].klen == n && /* lengths past 254 share hl */
+		    !memcmp(winfos[e->wi - 1].key + 8, p + 8, n - 8))))
 			return e;
 	}
 }
