@@ -286,8 +286,9 @@ struct winfo {
 };
 
 /* The word table: open addressing with linear probing, at most half
- * full, so that a lookup is mostly settled by its first slot. A slot holds the key's first eight bytes (zero-padded), its hash
- * with the length in the low byte, the entry's index + 1 (0 for an empty
+ * full, so that a lookup is mostly settled by its first slot. A slot
+ * holds the key's first eight bytes (zero-padded), its hash with the
+ * length in the low byte, the entry's index + 1 (0 for an empty
  * slot, which no key of one byte or more can match), and a copy of what
  * the tokenizer takes from the entry, so that a word found costs one
  * cache line. Keys are the lower-cased bytes the tokenizer writes; their
