@@ -94,6 +94,9 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIBMKT) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(LIBMKT) $(JQ_LIBS) -lm
 
+# the scanner's unit test against jq runs the fuzz harness's oracle
+$(BUILD)/tests/test_json_jq: tests/fuzz/json_scan.c
+
 unit: $(UNIT_BINS)
 	@tests/run-unit $(UNIT_BINS)
 
