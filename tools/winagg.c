@@ -35,6 +35,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "io.h"
+#include "jqglue.h"
 #include "json.h"
 #include "map.h"
 #include "timeutil.h"
@@ -62,6 +63,7 @@ struct settings {
 	struct mkt_buf agg_spec;
 	int emit_update;
 	const char *late_path;
+	const char *where;
 	enum tfmt tfmt;
 	int strict;
 	int unbuffered;
@@ -155,7 +157,8 @@ static int64_t maxt, wm, wm_idx; /* wm_idx: largest final window end index */
 static int64_t wm_next;           /* time at which wm_idx next grows */
 static int64_t wm_at_last, last_arrival_ns;
 static int out_rfc3339;
-static uint64_t nlines, nlate, nwindows;
+static uint64_t nlines, nlate, nwindows, nfiltered;
+static struct mkt_jq *where;       /* --where, or NULL */
 static size_t peak_keys;          /* most keys held at once */
 static struct mkt_jobj jo;
 static struct mkt_buf kbuf = MKT_BUF_INIT, tmp = MKT_BUF_INIT;
@@ -177,7 +180,8 @@ static void usage(FILE *fp)
 	    "              [--time-unit s|ms|us|ns] [-s size] [--slide dur]\n"
 	    "              [--offset dur] [-w lateness] [-a aggregates]\n"
 	    "              [--emit append|update] [--late file] [--idle dur]\n"
-	    "              [--time-format auto|number|rfc3339] [--strict]\n");
+	    "              [--time-format auto|number|rfc3339] [--where jq]\n"
+	    "              [--strict]\n");
 }
 
 /* ---- option parsing ---- */
@@ -1068,6 +1072,17 @@ static void record(const char *line, size_t len)
 		bad("%s", e_msg);
 		return;
 	}
+	if (where) {
+		int rc = mkt_jq_test(where, line, len, e_msg, sizeof(e_msg));
+		if (rc < 0) {
+			bad("--where: %s", e_msg);
+			return;
+		}
+		if (rc == 0) {
+			nfiltered++;
+			return;
+		}
+	}
 	fields_find(line + len);
 	if ((f = got[0]) == NULL) {
 		bad("no \"%s\" field", opt.time_field);
@@ -1197,6 +1212,8 @@ static int out_check(int *status)
 
 static void free_all(void)
 {
+	if (where)
+		mkt_jq_free(where);
 	size_t i;
 
 	for (i = 0; i < nheap; i++) {
@@ -1220,7 +1237,7 @@ static void free_all(void)
 
 enum {
 	OPT_TIME = 256, OPT_UNIT, OPT_SLIDE, OPT_OFFSET, OPT_EMIT, OPT_LATE,
-	OPT_IDLE, OPT_TFMT, OPT_STRICT,
+	OPT_IDLE, OPT_TFMT, OPT_WHERE, OPT_STRICT,
 };
 
 static const struct option longopts[] = {
@@ -1236,6 +1253,7 @@ static const struct option longopts[] = {
 	{ "late", required_argument, NULL, OPT_LATE },
 	{ "idle", required_argument, NULL, OPT_IDLE },
 	{ "time-format", required_argument, NULL, OPT_TFMT },
+	{ "where", required_argument, NULL, OPT_WHERE },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "unbuffered", no_argument, NULL, 'u' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -1315,6 +1333,9 @@ int main(int argc, char **argv)
 			else
 				errx(2, "--time-format: expected auto, number or rfc3339");
 			break;
+		case OPT_WHERE:
+			opt.where = optarg;
+			break;
 		case OPT_STRICT:
 			opt.strict = 1;
 			break;
@@ -1362,6 +1383,11 @@ int main(int argc, char **argv)
 		errx(2, "--size/--slide: at most 100000 panes a window");
 	out_rfc3339 = opt.tfmt == TFMT_RFC3339;
 	parse_aggs(opt.agg_spec.len ? opt.agg_spec.p : DEFAULT_AGG);
+	if (opt.where && (where = mkt_jq_compile(opt.where, e, sizeof(e))) == NULL) {
+		warnx("--where: %s", e);
+		usage(stderr);
+		exit(2);
+	}
 	prefix_build();
 	want_add(opt.time_field);
 	for (size_t i = 0; i < opt.nkeys; i++)
@@ -1427,6 +1453,8 @@ done:
 		    late_open ? opt.late_path : "");
 	mkt_info(1, "%llu records, %llu windows, most keys held at once: %zu",
 	    (unsigned long long)nlines, (unsigned long long)nwindows, peak_keys);
+	if (where)
+		mkt_info(1, "%llu records left out by --where", (unsigned long long)nfiltered);
 	if (mkt_verbosity >= 0)
 		mkt_rec_summary();
 	if (mkt_rec_bad() > 0)

@@ -1,2 +1,2 @@
-# winagg.mk -- winagg links only libmkt (and -lm, added for every program).
-winagg_LDLIBS :=
+# winagg.mk -- winagg links libjq for --where.
+winagg_LDLIBS := $(JQ_LIBS)
