@@ -264,7 +264,7 @@ teardown() {
 {"ts":5,"n":5}
 EOF
 	[[ "$stderr" == *'bad.ndjson:2: column'* ]]
-	[[ "$stderr" == *'bad.ndjson:3: '* ]]
+	[[ "$stderr" == *'bad.ndjson:3: column 14: invalid UTF-8 in string'* ]]
 	[[ "$stderr" == *'2 bad records skipped'* ]]
 	# at a speed the time must be there
 	run --separate-stderr mkt-sim --replay "$D/bad.ndjson" --speed 1000

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* mkt-sim.c -- a seeded market of trade ticks, or a recording replayed */
 /*
  * Writes trade ticks to stdout, one JSON object a line, in the tick shape

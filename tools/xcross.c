@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* xcross.c -- moving-average crossover, breakout and volume alerts */
 /*
  * Reads rows (winagg's window rows, or ticks) from stdin, one JSON object
