@@ -18,6 +18,15 @@ teardown_file() {
 	rmdir "$SB_TOP" 2>/dev/null || true
 }
 
+teardown() {
+	# a test that made commits wait for a standby undoes it even if it failed
+	if [ -e "$BATS_TEST_TMPDIR/syncrep" ]; then
+		q "ALTER SYSTEM RESET synchronous_standby_names" || true
+		q "ALTER SYSTEM RESET synchronous_commit" || true
+		q "SELECT pg_reload_conf()" || true
+	fi
+}
+
 # q SQL -- run SQL, print rows unaligned (| between columns).
 q() {
 	psql -X -q -At -v ON_ERROR_STOP=1 -c "$1"
@@ -198,6 +207,49 @@ EOF
 	assert_success
 	run q "SELECT px, note FROM up WHERE sym = 'S1' AND ts = 1"
 	assert_output '21|n21'
+}
+
+@test "pgsink: --key needs a unique index on exactly the key columns" {
+	q "CREATE TABLE nk (a int, b int, v text)"
+	# without one the rows would be appended: stop before writing anything
+	run pgsink -t nk -k a <<<'{"a":1,"b":1,"v":"x"}'
+	assert_failure 1
+	assert_output 'pgsink: --key a: nk has no primary key or unique index on exactly these columns, which upserts need (CREATE UNIQUE INDEX ON "nk" ("a"))'
+	# --create on a table that exists does not add one either
+	run pgsink -t nk -k a -c <<<'{"a":1,"b":1,"v":"x"}'
+	assert_failure 1
+	assert_output --partial 'no primary key or unique index on exactly these columns'
+	# a unique index on a subset, a partial one, a deferrable one, one on
+	# an expression: none is what ON CONFLICT (a, b) needs
+	q "CREATE UNIQUE INDEX nk_a ON nk (a)"
+	q "CREATE UNIQUE INDEX nk_part ON nk (a, b) WHERE a > 0"
+	q "CREATE UNIQUE INDEX nk_expr ON nk (a, (b + 0))"
+	q "CREATE UNIQUE INDEX nk_abv ON nk (a, b, v)"
+	run pgsink -t nk -k a,b <<<'{"a":1,"b":1,"v":"x"}'
+	assert_failure 1
+	assert_output 'pgsink: --key a,b: nk has no primary key or unique index on exactly these columns, which upserts need (CREATE UNIQUE INDEX ON "nk" ("a", "b"))'
+	q "ALTER TABLE nk ADD CONSTRAINT nk_def UNIQUE (a, b) DEFERRABLE"
+	run pgsink -t nk -k a,b <<<'{"a":1,"b":1,"v":"x"}'
+	assert_failure 1
+	assert_output 'pgsink: --key a,b: the unique constraint of nk on these columns is deferrable, which upserts cannot use'
+	q "ALTER TABLE nk DROP CONSTRAINT nk_def"
+	run pgsink -t nk -k a,a <<<'{"a":1,"b":1,"v":"x"}'
+	assert_failure 1
+	assert_output 'pgsink: key column "a" is named twice'
+	run q "SELECT count(*) FROM nk"
+	assert_output '0'
+	# one on (b, a) serves --key a,b; the last line of a key in a batch wins
+	q "DROP INDEX nk_a; CREATE UNIQUE INDEX nk_ba ON nk (b, a) INCLUDE (v)"
+	printf '%s\n' '{"a":1,"b":1,"v":"x"}' '{"a":1,"b":2,"v":"y"}' '{"a":1,"b":1,"v":"z"}' \
+		'{"a":2,"b":1,"v":"w"}' '{"a":1,"b":2,"v":"u"}' >"$BATS_TEST_TMPDIR/in"
+	run pgsink -t nk -k a,b <"$BATS_TEST_TMPDIR/in"
+	assert_success
+	run q "SELECT a, b, v FROM nk ORDER BY a, b"
+	assert_output "$(printf '%s\n' '1|1|z' '1|2|u' '2|1|w')"
+	run pgsink -t nk -k b,a <"$BATS_TEST_TMPDIR/in"
+	assert_success
+	run q "SELECT count(*) FROM nk"
+	assert_output '3'
 }
 
 @test "pgsink: duplicate keys inside one batch: the last line wins" {
@@ -473,10 +525,15 @@ EOF
 	assert_output '5|15'
 }
 
-@test "pgsink: a server restart mid-stream loses nothing and doubles nothing" {
-	q "CREATE TABLE rs (id int PRIMARY KEY, v text)"
+# stream_restart TABLE ARGS... -- stream 300 lines {"id":N,"v":"rN"}
+# into pgsink -t TABLE ARGS as they come (batches of 25, committed as
+# they fill), restarting the server after line 100; pgsink must exit 0
+# after one reconnection.
+stream_restart() {
+	local table=$1 pid rpid st=0
+	shift
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
-	pgsink -t rs -k id --linger 50 --batch 25 --retry-timeout 30s -v \
+	pgsink -t "$table" "$@" --linger 50 --batch 25 --retry-timeout 30s -v \
 		<"$BATS_TEST_TMPDIR/fifo" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
 	pid=$!
 	exec 7>"$BATS_TEST_TMPDIR/fifo"
@@ -490,28 +547,192 @@ EOF
 	done
 	wait "$rpid"
 	exec 7>&-
-	st=0
 	wait "$pid" || st=$?
 	cat "$BATS_TEST_TMPDIR/err"
 	[ "$st" = 0 ]
-	run q "SELECT count(*), count(DISTINCT id), sum(id), min(id), max(id) FROM rs"
-	assert_output '300|300|45150|1|300'
 	run grep -c 'reconnected' "$BATS_TEST_TMPDIR/err"
 	assert_output '1'
 }
 
-@test "pgsink: passwords are never printed" {
-	run env DATABASE_URL='postgresql://someone:s3cretPW@127.0.0.1:1/nodb' pgsink -v -t x </dev/null
+@test "pgsink: a server restart mid-stream, append mode: every row once" {
+	q "CREATE TABLE ra (id int, v text)"
+	stream_restart ra
+	run q "SELECT count(*), count(DISTINCT id), sum(id), min(id), max(id) FROM ra"
+	assert_output '300|300|45150|1|300'
+}
+
+@test "pgsink: a server restart mid-stream, key mode: every row written once" {
+	# the key makes a doubled row impossible to see in rs itself: a
+	# trigger logs each write that commits, so a batch applied twice shows
+	q "CREATE TABLE rs (id int PRIMARY KEY, v text); CREATE TABLE rs_log (id int)"
+	q "CREATE FUNCTION rs_log() RETURNS trigger LANGUAGE plpgsql AS \$\$
+		BEGIN INSERT INTO rs_log VALUES (NEW.id); RETURN NULL; END \$\$"
+	q "CREATE TRIGGER rs_log AFTER INSERT OR UPDATE ON rs FOR EACH ROW EXECUTE FUNCTION rs_log()"
+	stream_restart rs -k id
+	run q "SELECT count(*), count(DISTINCT id), sum(id), min(id), max(id) FROM rs"
+	assert_output '300|300|45150|1|300'
+	run q "SELECT count(*), count(DISTINCT id) FROM rs_log"
+	assert_output '300|300'
+}
+
+# backend_waiting EVENT -- the pid of pgsink's session once it waits on
+# EVENT (pg_stat_activity.wait_event), within 10 s.
+backend_waiting() {
+	local i bpid
+	for i in $(seq 1 200); do
+		bpid=$(q "SELECT pid FROM pg_stat_activity WHERE application_name = 'pgsink' AND wait_event = '$1'")
+		[ -n "$bpid" ] && { echo "$bpid"; return 0; }
+		sleep 0.05
+	done
+	return 1
+}
+
+@test "pgsink: a connection lost during COMMIT: the server says whether the batch is in" {
+	q "CREATE TABLE lc (id int, v text)"
+	# 1. A COMMIT that waits for a synchronous standby that does not exist
+	# has committed here; ending its session loses the server's answer.
+	# Only pgsink's sessions wait (synchronous_commit=on in PGOPTIONS).
+	touch "$BATS_TEST_TMPDIR/syncrep"
+	q "ALTER SYSTEM SET synchronous_standby_names = 'nobody'"
+	q "ALTER SYSTEM SET synchronous_commit = 'local'"
+	q "SELECT pg_reload_conf()"
+	for i in $(seq 1 100); do
+		[ "$(q 'SHOW synchronous_standby_names')" = nobody ] && break
+		sleep 0.05
+	done
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	PGOPTIONS='-c synchronous_commit=on' pgsink -v -t lc --linger 50 --batch 1000 \
+		<"$BATS_TEST_TMPDIR/fifo" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	exec 7>"$BATS_TEST_TMPDIR/fifo"
+	for i in $(seq 1 10); do echo "{\"id\":$i,\"v\":\"a$i\"}" >&7; done
+	bpid=$(backend_waiting SyncRep)
+	q "SELECT pg_terminate_backend($bpid)"
+	q "ALTER SYSTEM RESET synchronous_standby_names"
+	q "ALTER SYSTEM RESET synchronous_commit"
+	q "SELECT pg_reload_conf()"
+	rm "$BATS_TEST_TMPDIR/syncrep"
+	# 2. A COMMIT whose deferred trigger is ended before the commit: the
+	# batch did not commit and goes again (the trigger sleeps only once).
+	q "CREATE SEQUENCE lc_seq"
+	q "CREATE FUNCTION lc_slow() RETURNS trigger LANGUAGE plpgsql AS \$\$
+		BEGIN IF nextval('lc_seq') = 1 THEN PERFORM pg_sleep(60); END IF; RETURN NULL; END \$\$"
+	q "CREATE CONSTRAINT TRIGGER lc_slow AFTER INSERT ON lc DEFERRABLE INITIALLY DEFERRED
+		FOR EACH ROW EXECUTE FUNCTION lc_slow()"
+	for i in $(seq 11 20); do echo "{\"id\":$i,\"v\":\"b$i\"}" >&7; done
+	bpid=$(backend_waiting PgSleep)
+	q "SELECT pg_terminate_backend($bpid)"
+	for i in $(seq 21 30); do echo "{\"id\":$i,\"v\":\"c$i\"}" >&7; done
+	exec 7>&-
+	st=0
+	wait "$pid" || st=$?
+	cat "$BATS_TEST_TMPDIR/err"
+	[ "$st" = 0 ]
+	run q "SELECT count(*), count(DISTINCT id), sum(id) FROM lc"
+	assert_output '30|30|465'
+	run grep -c 'connection lost during COMMIT' "$BATS_TEST_TMPDIR/err"
+	assert_output '2'
+	run grep -c 'the server says the batch committed: not sent again' "$BATS_TEST_TMPDIR/err"
+	assert_output '1'
+	run grep -c 'the server says the batch did not commit: sending it again' "$BATS_TEST_TMPDIR/err"
+	assert_output '1'
+}
+
+@test "pgsink: passwords are never printed, whatever libpq or the server says" {
+	# libpq quotes a malformed URI, or the piece it could not decode, back
+	run pgsink -t x --dsn 'postgresql://u:s3cret%zz@127.0.0.1:1/db' </dev/null
 	assert_failure 1
-	assert_output --partial 'cannot connect'
-	refute_output --partial 's3cretPW'
-	run env PGPASSWORD=s3cretPW pgsink -vv -t no_table </dev/null
+	assert_output 'pgsink: cannot connect: invalid percent-encoded token: "***"'
+	run env DATABASE_URL='postgresql://u:s3cret%zz@127.0.0.1:1/db' pgsink -t x </dev/null
 	assert_failure 1
-	refute_output --partial 's3cretPW'
-	run pgsink -v --dsn "host=$PGHOST port=$PGPORT dbname=$PGDATABASE password=s3cretPW" -t no_table </dev/null
+	assert_output 'pgsink: cannot connect: invalid percent-encoded token: "***"'
+	run pgsink -t x --dsn 'postgresql://u:s3cret@[::1/db' </dev/null
 	assert_failure 1
-	assert_output --partial 'connected to database'
-	refute_output --partial 's3cretPW'
+	assert_output 'pgsink: cannot connect: end of string reached when looking for matching "]" in IPv6 host address in URI: "postgresql://u:***@[::1/db"'
+	# a password with an '@' or a '/' that should have been %-encoded:
+	# libpq takes a piece of it for the host or the port
+	run pgsink -t x --dsn 'postgresql://u:s3@cret@127.0.0.1:1/db' </dev/null
+	assert_failure 1
+	assert_output --partial 'could not translate host name "***@127.0.0.1" to address'
+	run pgsink -t x --dsn 'postgresql://u:s3cr/et@127.0.0.1:1/db' </dev/null
+	assert_failure 1
+	assert_output 'pgsink: cannot connect: invalid integer value "***" for connection option "port"'
+	# the server names a database whose name is the password: each way of
+	# giving a password is blotted out, as written and as decoded
+	for how in "dsn=postgresql://$PGUSER:s3cr%65t1@127.0.0.1:$PGPORT/s3cret1" \
+		"dsn=postgresql://127.0.0.1:$PGPORT/s3cr%65t2?user=$PGUSER&password=s3cr%65t2" \
+		"dsn=host=$PGHOST port=$PGPORT dbname=s3cret3 password=s3cret3" \
+		"dsn=host=$PGHOST port=$PGPORT dbname='s3 cret\\'4' password = 's3 cret\\'4'" \
+		"url=postgres://$PGUSER:s3cret5@127.0.0.1:$PGPORT/s3cret5" \
+		"env=s3cret6"; do
+		case $how in
+		dsn=*) run pgsink -vv -t x --dsn "${how#dsn=}" </dev/null ;;
+		url=*) run env DATABASE_URL="${how#url=}" pgsink -vv -t x </dev/null ;;
+		env=*) run env PGPASSWORD="${how#env=}" PGDATABASE="${how#env=}" pgsink -vv -t x </dev/null ;;
+		esac
+		assert_failure 1
+		assert_output --partial 'database "***" does not exist'
+		refute_output --partial 'cret'
+	done
+	# a server's message about a row, on stderr and in the reject file
+	q "CREATE TABLE pw (id int)"
+	run env PGPASSWORD=s3cret7 pgsink -t pw -r "$BATS_TEST_TMPDIR/rej" <<<'{"id":"s3cret7"}'
+	assert_failure 1
+	assert_line 'pgsink: stdin:1: rejected by the server: invalid input syntax for type integer: "***"'
+	refute_output --partial 's3cret7'
+	run jq -r .error "$BATS_TEST_TMPDIR/rej"
+	assert_output 'invalid input syntax for type integer: "***"'
+	# the connection line at -v
+	run pgsink -v --dsn "host=$PGHOST port=$PGPORT dbname=$PGDATABASE password=$PGDATABASE" -t pw </dev/null
+	assert_failure 1
+	assert_line --partial "pgsink: connected to database *** as $PGUSER on "
+	refute_output --partial "$PGDATABASE"
+}
+
+@test "pgsink: a batch commits early once it holds 64 MiB; lines of 1 MiB go through" {
+	q "CREATE TABLE big (id int, s text)"
+	s=$(head -c 1000000 /dev/zero | tr '\0' x)
+	for i in $(seq 1 100); do printf '{"id":%d,"s":"%s"}\n' "$i" "$s"; done >"$BATS_TEST_TMPDIR/in"
+	# each line is kept as read and as COPY data: 2 MB, so 34 lines a batch
+	run pgsink -v -t big --batch 1000 --linger 60s <"$BATS_TEST_TMPDIR/in"
+	assert_success
+	assert_line --partial '100 rows written in 3 batches'
+	run q "SELECT count(*), sum(id), sum(length(s)), min(s) = max(s) FROM big"
+	assert_output '100|5050|100000000|t'
+}
+
+@test "pgsink: serialization failures and deadlocks are tried again after a pause, up to a limit" {
+	q "CREATE SEQUENCE sf_seq; CREATE TABLE sf (id int)"
+	q "CREATE FUNCTION sf_fail() RETURNS trigger LANGUAGE plpgsql AS \$\$
+		BEGIN
+			IF nextval('sf_seq') <= 3 THEN
+				RAISE EXCEPTION 'simulated deadlock' USING ERRCODE = 'deadlock_detected';
+			END IF;
+			RETURN NULL;
+		END \$\$"
+	q "CREATE TRIGGER sf_fail BEFORE INSERT ON sf FOR EACH STATEMENT EXECUTE FUNCTION sf_fail()"
+	run pgsink -v -t sf < <(seq 1 5 | sed 's/.*/{"id":&}/')
+	assert_success
+	run grep -c 'simulated deadlock (SQLSTATE 40P01); trying again in [0-9]* ms' <<<"$output"
+	assert_output '3'
+	run q "SELECT count(*), sum(id) FROM sf"
+	assert_output '5|15'
+	# always failing: 8 pauses (at least 5+10+20+40+80+160+320+500 ms),
+	# then the run stops with the server's message and nothing is written
+	q "CREATE OR REPLACE FUNCTION sf_fail() RETURNS trigger LANGUAGE plpgsql AS \$\$
+		BEGIN
+			RAISE EXCEPTION 'simulated serialization failure' USING ERRCODE = 'serialization_failure';
+		END \$\$"
+	start=$(date +%s%N)
+	run pgsink -t sf < <(seq 6 7 | sed 's/.*/{"id":&}/')
+	elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+	assert_failure 1
+	assert_output 'pgsink: simulated serialization failure (SQLSTATE 40001); gave up after 9 tries'
+	echo "gave up after ${elapsed_ms} ms"
+	[ "$elapsed_ms" -ge 1100 ]
+	[ "$elapsed_ms" -lt 30000 ]
+	run q "SELECT count(*) FROM sf"
+	assert_output '5'
 }
 
 @test "pgsink: a reject file that cannot be written fails the run" {

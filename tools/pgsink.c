@@ -14,10 +14,12 @@
  * passed since its first row, whichever comes first, at end of input and
  * on SIGINT/SIGTERM. With --key the rows go through a temporary table and
  * INSERT ... ON CONFLICT DO UPDATE, so a replay leaves the table as it
- * was. The lines of a batch are kept until it commits: a lost connection
- * is retried from the start of the batch, and rows the server rejects are
- * isolated by bisection and written to --reject while the others commit.
- * pgsink writes nothing to stdout. */
+ * was. The lines of a batch are kept until it commits (a batch also
+ * ends early past BATCH_BYTES): a lost connection is retried from the
+ * start of the batch, unless it was lost during COMMIT and the server,
+ * asked on a new connection, says the transaction committed; rows the
+ * server rejects are isolated by bisection and written to --reject while
+ * the others commit. pgsink writes nothing to stdout. */
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
@@ -43,6 +45,8 @@
 #define SEQCOL "\"pgsink seq\""
 #define PUSH_CHUNK (512 * 1024)
 #define NAME_MAX_BYTES 63 /* NAMEDATALEN - 1 */
+#define RETRY_MAX 8       /* tries again after serialization failures */
+#define BATCH_BYTES (64 << 20) /* a batch commits early past this size */
 
 static struct settings {
 	const char *table;
@@ -89,7 +93,7 @@ struct line {
 };
 
 /* Outcome of a database step. */
-enum { DB_OK = 0, DB_CONN, DB_ROW, DB_FATAL, DB_RETRY };
+enum { DB_OK = 0, DB_CONN, DB_ROW, DB_FATAL, DB_RETRY, DB_AGAIN };
 
 static struct sink {
 	PGconn *conn;
@@ -137,6 +141,7 @@ static struct sink {
 	/* last database error */
 	char errmsg[1024];
 	char sqlstate[6];
+	char xid[24];                   /* id of the open transaction */
 
 	FILE *rejf;
 	uint64_t rows, batches, rejected, reconnects, lines;
@@ -268,13 +273,168 @@ bad:
 	return -1;
 }
 
+/* ---- passwords ---- */
+
+/* The passwords pgsink may connect with, in every spelling a message can
+ * carry them: PGPASSWORD; the DSN's password (a URI's user:password@ or
+ * password= parameter, a conninfo string's password=), as written and
+ * decoded, also where the DSN is malformed and libpq quotes it back; and
+ * the one libpq used. Each message pgsink prints with text from libpq or
+ * the server goes through redact(). */
+#define NSECRET 32
+static char *secret[NSECRET];   /* longest first */
+static size_t nsecret;
+
+static void secret_add(const char *s, size_t n)
+{
+	size_t i;
+	char *d;
+
+	if (n == 0 || nsecret == NSECRET)
+		return;
+	for (i = 0; i < nsecret; i++)
+		if (strlen(secret[i]) == n && memcmp(secret[i], s, n) == 0)
+			return;
+	if ((d = strndup(s, n)) == NULL)
+		err(1, "out of memory");
+	for (i = nsecret++; i > 0 && strlen(secret[i - 1]) < n; i--)
+		secret[i] = secret[i - 1];
+	secret[i] = d;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Add s[0..n) as written and percent-decoded (a bad %-sequence kept). */
+static void secret_add_uri(const char *s, size_t n)
+{
+	struct mkt_buf d = MKT_BUF_INIT;
+
+	secret_add(s, n);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+			mkt_buf_addc(&d, (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2])));
+			i += 2;
+		} else {
+			mkt_buf_addc(&d, s[i]);
+		}
+	}
+	if (d.oom)
+		err(1, "out of memory");
+	if (d.len)
+		secret_add(d.p, d.len);
+	mkt_buf_free(&d);
+}
+
+/* Gather the passwords written in the DSN s, whether libpq can parse it
+ * or not. */
+static void secrets_from_dsn(const char *s)
+{
+	PQconninfoOption *o;
+	char *emsg = NULL;
+
+	o = PQconninfoParse(s, &emsg);
+	if (o) {
+		for (PQconninfoOption *p = o; p->keyword; p++)
+			if (strcmp(p->keyword, "password") == 0 && p->val)
+				secret_add(p->val, strlen(p->val));
+		PQconninfoFree(o);
+	}
+	PQfreemem(emsg);
+
+	/* a URI's user:password@host: the password meant runs to the last
+	 * '@'; where it holds an '@' or a '/', libpq splits it elsewhere and
+	 * may quote any of its pieces */
+	if (strncmp(s, "postgresql://", 13) == 0 || strncmp(s, "postgres://", 11) == 0) {
+		const char *a = strstr(s, "://") + 3;
+		const char *colon = a + strcspn(a, ":@/");
+		const char *last = strrchr(a, '@');
+
+		if (*colon == ':' && last && colon < last) {
+			const char *p = colon + 1;
+			secret_add_uri(p, (size_t)(last - p));
+			while (p < last) {
+				size_t n = strcspn(p, "@/");
+				secret_add_uri(p, n < (size_t)(last - p) ? n : (size_t)(last - p));
+				p += n + 1;
+			}
+		}
+	}
+
+	/* password=VALUE, in a conninfo string or a URI's parameters */
+	for (const char *p = s; (p = strstr(p, "password")) != NULL; p += 8) {
+		const char *v = p + 8;
+		if (p > s && !strchr(" \t\n\r\f\v?&", p[-1]))
+			continue;
+		v += strspn(v, " \t\n\r\f\v");
+		if (*v++ != '=')
+			continue;
+		v += strspn(v, " \t\n\r\f\v");
+		if (*v == '\'') {
+			struct mkt_buf u = MKT_BUF_INIT;
+			const char *q = ++v;
+			for (; *q && *q != '\''; q++) {
+				if (*q == '\\' && q[1])
+					q++;
+				mkt_buf_addc(&u, *q);
+			}
+			if (u.oom)
+				err(1, "out of memory");
+			secret_add(v, (size_t)(q - v));
+			if (u.len)
+				secret_add(u.p, u.len);
+			mkt_buf_free(&u);
+		} else {
+			secret_add_uri(v, strcspn(v, " \t\n\r\f\v"));
+			secret_add_uri(v, strcspn(v, " \t\n\r\f\v&"));
+		}
+	}
+}
+
+/* Replace each password in s (NUL-terminated, in a buffer of size bytes)
+ * with "***", cutting the result to fit. */
+static void redact(char *s, size_t size)
+{
+	struct mkt_buf b = MKT_BUF_INIT;
+	size_t i, k;
+
+	if (nsecret == 0 || s[0] == '\0')
+		return;
+	for (i = 0; s[i]; ) {
+		for (k = 0; k < nsecret; k++)
+			if (strncmp(s + i, secret[k], strlen(secret[k])) == 0)
+				break;
+		if (k < nsecret) {
+			mkt_buf_adds(&b, "***");
+			i += strlen(secret[k]);
+		} else {
+			mkt_buf_addc(&b, s[i++]);
+		}
+	}
+	if (b.oom)
+		err(1, "out of memory");
+	if (b.len >= size)
+		b.len = size - 1;
+	memcpy(s, b.p, b.len);
+	s[b.len] = '\0';
+	mkt_buf_free(&b);
+}
+
 /* ---- database errors ---- */
 
 /* Record the error of res (or of the connection when res is NULL) in
- * S.errmsg / S.sqlstate and say what kind it is: DB_CONN for a lost
- * connection or a server shutting down (reconnect, send the batch again),
- * DB_RETRY for a serialization failure or deadlock (send it again), DB_ROW for data errors a single row can cause (bisect),
- * DB_FATAL for the rest (wrong table, permissions, ...). */
+ * S.errmsg / S.sqlstate, passwords blotted out, and say what kind it is:
+ * DB_CONN for a lost connection or a server shutting down (reconnect,
+ * send the batch again), DB_RETRY for a serialization failure or
+ * deadlock (send it again after a pause), DB_AGAIN for a repeated key
+ * the batch's hash missed (send it again, sorted), DB_ROW for data
+ * errors a single row can cause (bisect), DB_FATAL for the rest (wrong
+ * table, permissions, ...). */
 static int db_error(PGresult *res)
 {
 	const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -291,6 +451,7 @@ static int db_error(PGresult *res)
 	n = strlen(S.errmsg);
 	while (n > 0 && (S.errmsg[n - 1] == '\n' || S.errmsg[n - 1] == ' '))
 		S.errmsg[--n] = '\0';
+	redact(S.errmsg, sizeof(S.errmsg));
 	snprintf(S.sqlstate, sizeof(S.sqlstate), "%s", st ? st : "");
 	if (S.conn == NULL || PQstatus(S.conn) == CONNECTION_BAD || st == NULL)
 		return DB_CONN;
@@ -298,7 +459,7 @@ static int db_error(PGresult *res)
 		/* a key repeated in a form the hash did not see (1 and 01):
 		 * from now on always sort and keep the last line */
 		S.always_distinct = 1;
-		return DB_RETRY;
+		return DB_AGAIN;
 	}
 	if (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0)
 		return DB_RETRY;
@@ -329,9 +490,18 @@ static int db_exec(const char *sql, ExecStatusType want)
 /* Server notices (NOTICE, WARNING) are shown with -vv only. */
 static void on_notice(void *arg, const char *msg)
 {
+	char m[2048];
+	size_t n;
+
 	(void)arg;
-	if (mkt_verbosity >= 2)
-		fprintf(stderr, "pgsink: server: %s", msg);
+	if (mkt_verbosity < 2)
+		return;
+	snprintf(m, sizeof(m), "%s", msg);
+	redact(m, sizeof(m));
+	n = strlen(m);
+	while (n > 0 && m[n - 1] == '\n')
+		m[--n] = '\0';
+	fprintf(stderr, "pgsink: server: %s\n", m);
 }
 
 /* Open a connection (S.conn, possibly bad). The DSN goes in as dbname
@@ -343,8 +513,12 @@ static void db_open(void)
 	const char *val[] = { opt.dsn, "UTF8", "pgsink", NULL };
 
 	S.conn = PQconnectdbParams(kw, val, 1);
-	if (S.conn)
+	if (S.conn) {
+		const char *pw = PQpass(S.conn);
+		if (pw)
+			secret_add(pw, strlen(pw));
 		PQsetNoticeProcessor(S.conn, on_notice, NULL);
+	}
 }
 
 /* Read the table's columns from the catalog into S.col. Returns 1 if
@@ -427,8 +601,70 @@ static int col_index(const char *name, size_t len)
 	return slot ? (int)(intptr_t)*slot - 1 : -1;
 }
 
-/* Resolve --key and --extra against the columns just loaded. Exits on
- * a name that is not a column. */
+/* In key mode, check that the table has what ON CONFLICT needs: a
+ * unique index (a primary key or unique constraint, or a unique index of
+ * its own) that is valid, not partial and not on expressions, whose key
+ * columns are exactly the --key columns, in any order, and no deferrable
+ * one on them (the server refuses those as arbiters). Without one, rows
+ * would be appended as long as no key repeats. Exits with a message if
+ * there is none. */
+static void check_key_index(void)
+{
+	const char *sql =
+	    "SELECT coalesce(bool_or(i.indimmediate AND i.indpred IS NULL), false),"
+	    " coalesce(bool_or(NOT i.indimmediate), false)"
+	    " FROM pg_catalog.pg_index i"
+	    " WHERE i.indrelid = pg_catalog.to_regclass($1) AND i.indisunique"
+	    " AND i.indisvalid AND i.indexprs IS NULL"
+	    " AND i.indnkeyatts = pg_catalog.cardinality($2::text[])"
+	    " AND ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute a"
+	    "  WHERE a.attrelid = i.indrelid"
+	    "  AND a.attnum = ANY ((i.indkey::int2[])[0:i.indnkeyatts - 1])) @> $2::text[]";
+	struct mkt_buf arr = MKT_BUF_INIT;
+	const char *param[2];
+	PGresult *res;
+	int ok, deferrable;
+
+	mkt_buf_addc(&arr, '{');
+	for (size_t k = 0; k < S.nkey; k++) {
+		const char *n = S.col[S.keycol[k]].name;
+		mkt_buf_adds(&arr, k ? ",\"" : "\"");
+		for (; *n; n++) {
+			if (*n == '"' || *n == '\\')
+				mkt_buf_addc(&arr, '\\');
+			mkt_buf_addc(&arr, *n);
+		}
+		mkt_buf_addc(&arr, '"');
+	}
+	mkt_buf_addc(&arr, '}');
+	if (arr.oom)
+		err(1, "out of memory");
+	param[0] = S.qtable.p;
+	param[1] = arr.p;
+	res = PQexecParams(S.conn, sql, 2, NULL, param, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		db_error(res);
+		errx(1, "cannot read the indexes of %s: %s", opt.table, S.errmsg);
+	}
+	ok = PQgetvalue(res, 0, 0)[0] == 't';
+	deferrable = PQgetvalue(res, 0, 1)[0] == 't';
+	PQclear(res);
+	if (deferrable)
+		errx(1, "--key %s: the unique constraint of %s on these columns is deferrable, "
+		    "which upserts cannot use", opt.keys, opt.table);
+	if (!ok) {
+		mkt_buf_reset(&arr);
+		for (size_t k = 0; k < S.nkey; k++)
+			mkt_buf_printf(&arr, "%s%s", k ? ", " : "", S.col[S.keycol[k]].qname);
+		errx(1, "--key %s: %s has no primary key or unique index on exactly these "
+		    "columns, which upserts need (CREATE UNIQUE INDEX ON %s (%s))",
+		    opt.keys, opt.table, S.qtable.p, arr.p);
+	}
+	mkt_buf_free(&arr);
+}
+
+/* Resolve --key and --extra against the columns just loaded, and check
+ * the key's unique index. Exits on a name that is not a column. */
 static void resolve_names(void)
 {
 	if (opt.keys) {
@@ -443,11 +679,15 @@ static void resolve_names(void)
 			int i = col_index(s, l);
 			if (i < 0)
 				errx(1, "key column \"%.*s\" is not a column of %s", (int)l, s, opt.table);
+			for (size_t k = 0; k < S.nkey; k++)
+				if (S.keycol[k] == i)
+					errx(1, "key column \"%.*s\" is named twice", (int)l, s);
 			S.keycol[S.nkey++] = i;
 			s += l;
 			if (*s == ',')
 				s++;
 		}
+		check_key_index();
 	}
 	if (opt.extra) {
 		S.extra_col = col_index(opt.extra, strlen(opt.extra));
@@ -1243,10 +1483,17 @@ static void add_cols(size_t i)
 	}
 }
 
+/* Send n bytes of COPY data, in pieces of at most PUSH_CHUNK (libpq
+ * takes an int length). */
 static int push(const char *p, size_t n)
 {
-	if (n && PQputCopyData(S.conn, p, (int)n) != 1)
-		return db_error(NULL);
+	while (n > 0) {
+		int k = n < PUSH_CHUNK ? (int)n : PUSH_CHUNK;
+		if (PQputCopyData(S.conn, p, k) != 1)
+			return db_error(NULL);
+		p += k;
+		n -= (size_t)k;
+	}
 	return DB_OK;
 }
 
@@ -1344,11 +1591,9 @@ static int run_close(size_t end)
 		S.skip_plain = S.skip_next;
 		if ((rc = copy_start(S.run_first, STAGE)) != DB_OK)
 			return rc;
-		for (size_t p = S.ln[S.run_first].copy_off; p < end; p += PUSH_CHUNK) {
-			size_t n = end - p < PUSH_CHUNK ? end - p : PUSH_CHUNK;
-			if ((rc = push(S.copy.p + p, n)) != DB_OK)
-				return rc;
-		}
+		if ((rc = push(S.copy.p + S.ln[S.run_first].copy_off,
+		    end - S.ln[S.run_first].copy_off)) != DB_OK)
+			return rc;
 		if ((rc = copy_end()) != DB_OK)
 			return rc;
 	} else if (rc != DB_OK) {
@@ -1418,15 +1663,107 @@ static void abort_tx(void)
 	S.in_copy = S.in_tx = 0;
 }
 
+/* Open a transaction and note its id for commit_tx(). */
+static int tx_begin(void)
+{
+	PGresult *res = PQexec(S.conn, "BEGIN; SELECT pg_catalog.txid_current()");
+	int rc = DB_OK;
+
+	S.in_tx = 1;
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		rc = db_error(res);
+	else
+		snprintf(S.xid, sizeof(S.xid), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}
+
+/* Commit the open transaction. Where the connection drops before the
+ * server has answered, the transaction may or may not have committed:
+ * connect again and ask the server (txid_status of the id tx_begin
+ * noted), waiting while the old session is still finishing it. Returns
+ * DB_OK if it committed; DB_AGAIN if it did not, the connection being
+ * fresh (send the lines again); the error kind of a COMMIT the server
+ * refused; or DB_FATAL where the server could not be reached again, or
+ * the old session did not finish, within --retry-timeout. */
+static int commit_tx(void)
+{
+	int rc = db_exec("COMMIT", PGRES_COMMAND_OK);
+	int64_t start;
+
+	S.in_tx = 0;
+	if (rc != DB_CONN)
+		return rc;
+	mkt_info(1, "connection lost during COMMIT (%s)", S.errmsg);
+	if (reconnect() < 0)
+		return DB_FATAL;
+	start = mkt_mono_ns();
+	for (;;) {
+		const char *param[1] = { S.xid };
+		char st[16] = "";
+		PGresult *res = PQexecParams(S.conn, "SELECT pg_catalog.txid_status($1::int8)",
+		    1, NULL, param, NULL, NULL, 0);
+
+		rc = DB_OK;
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+			rc = db_error(res);
+		else if (!PQgetisnull(res, 0, 0))
+			snprintf(st, sizeof(st), "%s", PQgetvalue(res, 0, 0));
+		PQclear(res);
+		if (rc == DB_CONN) {
+			if (reconnect() < 0)
+				return DB_FATAL;
+			continue;
+		}
+		if (strcmp(st, "committed") == 0) {
+			mkt_info(1, "the server says the batch committed: not sent again");
+			return DB_OK;
+		}
+		if (strcmp(st, "aborted") == 0 || (rc != DB_OK && strcmp(S.sqlstate, "22023") == 0)) {
+			/* aborted, or an id the server never logged (lost in a crash) */
+			mkt_info(1, "the server says the batch did not commit: sending it again");
+			return DB_AGAIN;
+		}
+		if (rc != DB_OK || st[0] == '\0') {
+			warnx("cannot learn whether transaction %s committed (%s); sending its "
+			    "rows again", S.xid, rc != DB_OK ? S.errmsg : "too old");
+			return DB_AGAIN;
+		}
+		/* in progress: the old session is still finishing it */
+		if (mkt_mono_ns() - start > opt.retry_ns) {
+			snprintf(S.errmsg, sizeof(S.errmsg), "transaction %s of a lost connection "
+			    "was still in progress after --retry-timeout", S.xid);
+			return DB_FATAL;
+		}
+		struct timespec ts = { 0, 50 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Wait before trying again after the tries-th serialization failure or
+ * deadlock in a row: 10 ms doubling up to 1 s, less a random part of up
+ * to half, so that sessions that collided do not collide again. */
+static void retry_pause(int tries)
+{
+	int64_t d = (10 * 1000000LL) << (tries < 7 ? tries : 7);
+
+	if (d > 1000000000LL)
+		d = 1000000000LL;
+	d -= (int64_t)(mkt_hash(&S.rows, sizeof(S.rows)) ^ (uint64_t)mkt_mono_ns()) % (d / 2);
+	mkt_info(1, "%s (SQLSTATE %s); trying again in %lld ms", S.errmsg, S.sqlstate,
+	    (long long)(d / 1000000));
+	struct timespec ts = { d / 1000000000LL, d % 1000000000LL };
+	nanosleep(&ts, NULL);
+}
+
 /* Send lines [lo, hi) of the batch as one transaction. */
 static int send_range(size_t lo, size_t hi)
 {
 	int rc;
 	size_t seg = 0, end;
 
-	if ((rc = db_exec("BEGIN", PGRES_COMMAND_OK)) != DB_OK)
-		return rc;
-	S.in_tx = 1;
+	if ((rc = tx_begin()) != DB_OK)
+		goto fail;
 	for (size_t i = lo; i < hi; i++) {
 		if (i > lo && same_mask(i, i - 1))
 			continue;
@@ -1440,29 +1777,28 @@ static int send_range(size_t lo, size_t hi)
 		seg = S.ln[i].copy_off;
 	}
 	end = S.ln[hi - 1].copy_off + S.ln[hi - 1].copy_len;
-	for (size_t p = seg; p < end; p += PUSH_CHUNK) {
-		size_t n = end - p < PUSH_CHUNK ? end - p : PUSH_CHUNK;
-		if ((rc = push(S.copy.p + p, n)) != DB_OK)
-			goto fail;
-	}
-	if ((rc = run_close(end)) != DB_OK)
+	if ((rc = push(S.copy.p + seg, end - seg)) != DB_OK ||
+	    (rc = run_close(end)) != DB_OK)
 		goto fail;
-	rc = db_exec("COMMIT", PGRES_COMMAND_OK);
-	S.in_tx = 0;
-	return rc;
+	return commit_tx();
 fail:
 	abort_tx();
 	return rc;
 }
 
 /* Commit lines [lo, hi) whatever happens: a lost connection is
- * re-established and the range sent again; a row error splits the range
- * in two until the bad rows stand alone and go to --reject. Returns 0,
- * or -1 on a fatal error (S.errmsg). */
-static int deliver(size_t lo, size_t hi)
+ * re-established and the range sent again; a serialization failure or
+ * deadlock is tried again after a pause, up to RETRY_MAX times in a row;
+ * a row error splits the range in two until the bad rows stand alone
+ * and go to --reject. rc is the outcome of a try already made, or -1.
+ * Returns 0, or -1 on a fatal error (S.errmsg). */
+static int deliver(size_t lo, size_t hi, int rc)
 {
-	for (;;) {
-		int rc = send_range(lo, hi);
+	int tries = 0;
+
+	if (rc < 0)
+		rc = send_range(lo, hi);
+	for (;; rc = send_range(lo, hi)) {
 		if (rc == DB_OK) {
 			S.rows += hi - lo;
 			return 0;
@@ -1472,8 +1808,18 @@ static int deliver(size_t lo, size_t hi)
 				return -1;
 			continue;
 		}
-		if (rc == DB_RETRY)
+		if (rc == DB_AGAIN)
 			continue;
+		if (rc == DB_RETRY) {
+			if (tries == RETRY_MAX) {
+				size_t n = strlen(S.errmsg);
+				snprintf(S.errmsg + n, sizeof(S.errmsg) - n, " (SQLSTATE %s); gave "
+				    "up after %d tries", S.sqlstate, RETRY_MAX + 1);
+				return -1;
+			}
+			retry_pause(tries++);
+			continue;
+		}
 		if (rc == DB_FATAL)
 			return -1;
 		if (opt.strict)
@@ -1489,10 +1835,18 @@ static int deliver(size_t lo, size_t hi)
 			return 0;
 		}
 		size_t mid = lo + (hi - lo) / 2;
-		if (deliver(lo, mid) < 0)
+		if (deliver(lo, mid, -1) < 0)
 			return -1;
 		lo = mid;
+		tries = 0;
 	}
+}
+
+/* Bytes the open batch holds: its lines as read, their COPY rows, and
+ * the index of both. */
+static size_t batch_bytes(void)
+{
+	return S.raw.len + S.copy.len + S.n * (sizeof(*S.ln) + S.nw * sizeof(*S.masks));
 }
 
 static void batch_reset(void)
@@ -1516,11 +1870,8 @@ static void stream_line(void)
 
 	if (S.stream_err)
 		return;
-	if (!S.in_tx) {
-		if ((rc = db_exec("BEGIN", PGRES_COMMAND_OK)) != DB_OK)
-			goto fail;
-		S.in_tx = 1;
-	}
+	if (!S.in_tx && (rc = tx_begin()) != DB_OK)
+		goto fail;
 	if (S.in_copy && !same_mask(i, S.run_first)) {
 		if ((rc = push(S.copy.p + S.pushed, S.ln[i].copy_off - S.pushed)) != DB_OK ||
 		    (rc = run_close(S.ln[i].copy_off)) != DB_OK)
@@ -1555,20 +1906,18 @@ static int commit_batch(void)
 	if (rc == DB_OK) {
 		if ((rc = push(S.copy.p + S.pushed, S.copy.len - S.pushed)) == DB_OK &&
 		    (rc = run_close(S.copy.len)) == DB_OK)
-			rc = db_exec("COMMIT", PGRES_COMMAND_OK);
-		if (rc == DB_OK) {
-			S.in_tx = 0;
+			rc = commit_tx();
+		if (rc == DB_OK)
 			S.rows += S.n;
-		} else {
+		else
 			abort_tx();
-		}
 	}
 	if (rc == DB_FATAL) {
 		warnx("%s", S.errmsg);
 		batch_reset();
 		return -1;
 	}
-	if (rc != DB_OK && deliver(0, S.n) < 0) {
+	if (rc != DB_OK && deliver(0, S.n, rc) < 0) {
 		warnx("%s", S.errmsg);
 		batch_reset();
 		return -1;
@@ -1701,6 +2050,10 @@ int main(int argc, char **argv)
 		opt.dsn = getenv("DATABASE_URL");
 	if (opt.dsn && !*opt.dsn)
 		opt.dsn = NULL;
+	if (opt.dsn)
+		secrets_from_dsn(opt.dsn);
+	if (getenv("PGPASSWORD"))
+		secret_add(getenv("PGPASSWORD"), strlen(getenv("PGPASSWORD")));
 	if (S.schema_name) {
 		qident(&S.qtable, S.schema_name, strlen(S.schema_name));
 		mkt_buf_addc(&S.qtable, '.');
@@ -1718,8 +2071,13 @@ int main(int argc, char **argv)
 		db_error(NULL);
 		errx(1, "cannot connect: %s", S.errmsg);
 	}
-	mkt_info(1, "connected to database %s as %s on %s port %s", PQdb(S.conn),
-	    PQuser(S.conn), PQhost(S.conn), PQport(S.conn));
+	if (mkt_verbosity >= 1) {
+		char m[1024];
+		snprintf(m, sizeof(m), "connected to database %s as %s on %s port %s",
+		    PQdb(S.conn), PQuser(S.conn), PQhost(S.conn), PQport(S.conn));
+		redact(m, sizeof(m));
+		mkt_info(1, "%s", m);
+	}
 	if (opt.schema)
 		run_schema_file(opt.schema);
 	exists = load_columns();
@@ -1784,7 +2142,8 @@ int main(int argc, char **argv)
 		}
 		if (take_line(line, len, r.lineno)) {
 			stream_line();
-			if ((S.stream_err || (long long)S.n >= opt.batch) && commit_batch() < 0) {
+			if ((S.stream_err || (long long)S.n >= opt.batch ||
+			    batch_bytes() >= BATCH_BYTES) && commit_batch() < 0) {
 				fail = 1;
 				break;
 			}
