@@ -15,6 +15,10 @@ setup_file() {
 
 teardown_file() {
 	pg-sandbox stop "$SB" || true
+	if [ -e "$SB_TOP/ts" ]; then
+		pg-sandbox stop "$SB_TOP/ts" || true
+	fi
+	rm -rf "$SB_TOP/tree"
 	rmdir "$SB_TOP" 2>/dev/null || true
 }
 
@@ -32,15 +36,59 @@ q() {
 	psql -X -q -At -v ON_ERROR_STOP=1 -c "$1"
 }
 
-# pg_restart -- restart the sandbox server (fast shutdown).
-pg_restart() {
-	local ctl
-	ctl=$(ls /usr/lib/postgresql/*/bin/pg_ctl | tail -n1)
+# as_owner CMD... -- run CMD as the owner of the sandbox clusters.
+as_owner() {
 	if [ "$(id -u)" = 0 ]; then
-		runuser -u postgres -- "$ctl" -D "$SB/data" -m fast -w restart >/dev/null
+		runuser -u postgres -- "$@"
 	else
-		"$ctl" -D "$SB/data" -m fast -w restart >/dev/null
+		"$@"
 	fi
+}
+
+# pg_restart [DIR [PG_CTL]] -- restart the sandbox server in DIR (default
+# $SB) with PG_CTL (default the installation's), fast shutdown.
+pg_restart() {
+	local ctl=${2:-$(ls /usr/lib/postgresql/*/bin/pg_ctl | tail -n1)}
+	as_owner "$ctl" -D "${1:-$SB}/data" -m fast -w restart >/dev/null
+}
+
+# fake_timescale -- start a second server, in $SB_TOP/ts, that lists a
+# "timescaledb" extension as available but cannot set it up: its script
+# ends the session with FATAL, as the real extension does where its
+# library is not in shared_preload_libraries. The server runs from hard
+# links (or copies) of postgres and pg_ctl in a tree of the
+# installation's shape, $SB_TOP/tree, so that it takes its share
+# directory, and the extension directory in it, from there; the lib
+# directory also has a timescaledb.so (auto_explain's) to preload. Sets
+# TS_EXT (that extension directory), TS_CTL (its pg_ctl) and the server's
+# PG* variables.
+fake_timescale() {
+	local real ver tree f
+	real=$(ls -d /usr/lib/postgresql/*/bin | tail -n1)
+	ver=$(basename "$(dirname "$real")")
+	tree=$SB_TOP/tree
+	TS_EXT=$tree/share/postgresql/$ver/extension
+	TS_CTL=$tree/lib/postgresql/$ver/bin/pg_ctl
+	mkdir -p "${TS_CTL%/*}" "$tree/lib/postgresql/$ver/lib" "$TS_EXT"
+	for f in postgres pg_ctl; do
+		ln "$real/$f" "${TS_CTL%/*}/$f" 2>/dev/null || cp "$real/$f" "${TS_CTL%/*}/$f"
+	done
+	ln -s "$real/initdb" "${TS_CTL%/*}/initdb"
+	for f in "/usr/lib/postgresql/$ver/lib"/*; do
+		ln -s "$f" "$tree/lib/postgresql/$ver/lib/"
+	done
+	ln -s "/usr/lib/postgresql/$ver/lib/auto_explain.so" "$tree/lib/postgresql/$ver/lib/timescaledb.so"
+	for f in "/usr/share/postgresql/$ver"/*; do
+		[ "${f##*/}" = extension ] || ln -s "$f" "$tree/share/postgresql/$ver/"
+	done
+	for f in "/usr/share/postgresql/$ver/extension"/*; do
+		ln -s "$f" "$TS_EXT/"
+	done
+	printf '%s\n' "default_version = '0.0.1'" "module_pathname = '\$libdir/timescaledb'" \
+		'relocatable = false' >"$TS_EXT/timescaledb.control"
+	echo 'SELECT pg_terminate_backend(pg_backend_pid()); SELECT pg_sleep(5);' \
+		>"$TS_EXT/timescaledb--0.0.1.sql"
+	eval "$(PG_SANDBOX_BIN=${TS_CTL%/*} pg-sandbox start "$SB_TOP/ts" 2>/dev/null)"
 }
 
 @test "pgsink: help, version and usage errors" {
@@ -466,6 +514,69 @@ EOF
 CREATE UNIQUE INDEX hyper_pkey ON public.hyper USING btree (symbol, ts)
 CREATE INDEX hyper_ts_idx ON public.hyper USING btree (symbol, ts DESC)
 EOF
+}
+
+@test "pgsink: TimescaleDB installed but not usable: said so, a plain table indexed on (key, time)" {
+	if q "SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'" | grep -q 1; then
+		skip "TimescaleDB is installed here"
+	fi
+	fake_timescale
+	[ -n "$TS_EXT" ] && [ -f "$TS_EXT/timescaledb.control" ]
+	run psql -X -At -c "SELECT name FROM pg_available_extensions WHERE name = 'timescaledb'"
+	assert_output 'timescaledb'
+	row='{"symbol":"A","ts":1704931200000,"v":1}'
+	# 1. Not preloaded: pgsink does not try (the session would end)
+	run pgsink -v -t h1 -c -k symbol,ts --timescale ts <<<"$row"
+	assert_success
+	assert_line 'pgsink: TimescaleDB is installed but not loaded (not in shared_preload_libraries): h1 stays a plain table, indexed on ("symbol", "ts" DESC)'
+	refute_output --partial 'reconnected'
+	run q "SELECT indexdef FROM pg_indexes WHERE tablename = 'h1' ORDER BY indexname"
+	assert_output "$(printf '%s\n' 'CREATE UNIQUE INDEX h1_pkey ON public.h1 USING btree (symbol, ts)' \
+		'CREATE INDEX h1_ts_idx ON public.h1 USING btree (symbol, ts DESC)')"
+	# nor does the schema
+	run psql -X -q -v ON_ERROR_STOP=1 -f "$TOP/examples/sql/schema.sql"
+	assert_success
+	assert_output --partial 'NOTICE:  TimescaleDB is installed but not loaded (not in shared_preload_libraries): plain tables'
+	run pgsink --schema "$TOP/examples/sql/schema.sql" -t price_ticks <<<'{"symbol":"A","price":1,"ts":1704931200000}'
+	assert_success
+	run q "SELECT count(*) FROM price_ticks"
+	assert_output '1'
+	# 2. A role that cannot read shared_preload_libraries: pgsink tries,
+	# the server refuses (not a trusted extension), the table stays plain;
+	# the schema does not try
+	q "CREATE ROLE joe LOGIN"
+	psql -X -q -c "CREATE DATABASE joedb OWNER joe"
+	run env PGUSER=joe PGDATABASE=joedb pgsink -t h2 -c -k symbol,ts --timescale ts <<<"$row"
+	assert_success
+	assert_output 'pgsink: cannot load TimescaleDB (permission denied to create extension "timescaledb"): h2 stays a plain table, indexed on ("symbol", "ts" DESC)'
+	run env PGUSER=joe PGDATABASE=joedb psql -X -q -v ON_ERROR_STOP=1 -f "$TOP/examples/sql/schema.sql"
+	assert_success
+	assert_output --partial 'NOTICE:  TimescaleDB is not created and this role cannot see whether it is in shared_preload_libraries: plain tables'
+	# 3. A trusted extension: CREATE EXTENSION ends the session; pgsink
+	# connects again and goes on
+	echo 'trusted = true' >>"$TS_EXT/timescaledb.control"
+	run env PGUSER=joe PGDATABASE=joedb pgsink -v -t h3 -c -k symbol,ts --timescale ts <<<"$row"
+	assert_success
+	assert_line 'pgsink: cannot load TimescaleDB (FATAL:  terminating connection due to administrator command): h3 stays a plain table, indexed on ("symbol", "ts" DESC)'
+	assert_line 'pgsink: reconnected after 1 attempt'
+	run env PGUSER=joe PGDATABASE=joedb psql -X -At -c "SELECT symbol, ts, v FROM h3"
+	assert_output 'A|2024-01-11 00:00:00+00|1'
+	# 4. Preloaded, but CREATE EXTENSION fails with an error: reported by
+	# pgsink and caught by the schema
+	q "ALTER SYSTEM SET shared_preload_libraries = 'timescaledb'"
+	pg_restart "$SB_TOP/ts" "$TS_CTL"
+	run q "SHOW shared_preload_libraries"
+	assert_output 'timescaledb'
+	echo "DO \$\$ BEGIN RAISE EXCEPTION 'this TimescaleDB cannot be set up'; END \$\$;" \
+		>"$TS_EXT/timescaledb--0.0.1.sql"
+	run pgsink -t h4 -c -k symbol,ts --timescale ts <<<"$row"
+	assert_success
+	assert_output 'pgsink: cannot load TimescaleDB (this TimescaleDB cannot be set up): h4 stays a plain table, indexed on ("symbol", "ts" DESC)'
+	run psql -X -q -v ON_ERROR_STOP=1 -f "$TOP/examples/sql/schema.sql"
+	assert_success
+	assert_output --partial 'WARNING:  TimescaleDB could not be set up (this TimescaleDB cannot be set up): plain tables'
+	run q "SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'"
+	assert_output '0'
 }
 
 @test "pgsink: --schema runs the project schema; window rows upsert into stock_aggregates" {

@@ -768,9 +768,54 @@ static int in_list(const char *list, const char *name, size_t len)
 	return 0;
 }
 
+/* Whether TimescaleDB can be used for --timescale: 1 if it is there, or
+ * 0 with the reason in why. Created already: used as it is. Installed on
+ * the server: created, unless the server says its library is not in
+ * shared_preload_libraries (CREATE EXTENSION would then end the session
+ * with FATAL; where the setting cannot be read, it is tried, and a lost
+ * session is replaced). */
+static int timescale_ready(char *why, size_t size)
+{
+	PGresult *res = PQexec(S.conn,
+	    "SELECT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'timescaledb'),"
+	    " EXISTS (SELECT FROM pg_catalog.pg_available_extensions WHERE name = 'timescaledb')");
+	int created, available, rc;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		db_error(res);
+		errx(1, "cannot look for TimescaleDB: %s", S.errmsg);
+	}
+	created = PQgetvalue(res, 0, 0)[0] == 't';
+	available = PQgetvalue(res, 0, 1)[0] == 't';
+	PQclear(res);
+	if (created)
+		return 1;
+	if (!available) {
+		snprintf(why, size, "TimescaleDB is not available");
+		return 0;
+	}
+	res = PQexec(S.conn, "SELECT pg_catalog.current_setting('shared_preload_libraries')"
+	    " ~ 'timescaledb'");
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQgetvalue(res, 0, 0)[0] == 'f') {
+		PQclear(res);
+		snprintf(why, size, "TimescaleDB is installed but not loaded "
+		    "(not in shared_preload_libraries)");
+		return 0;
+	}
+	PQclear(res);
+	rc = db_exec("CREATE EXTENSION IF NOT EXISTS timescaledb", PGRES_COMMAND_OK);
+	if (rc == DB_OK)
+		return 1;
+	S.errmsg[strcspn(S.errmsg, "\n")] = '\0';
+	snprintf(why, size, "cannot load TimescaleDB (%s)", S.errmsg);
+	if (rc == DB_CONN && reconnect() < 0)
+		errx(1, "%s; cannot connect again: %s", why, S.errmsg);
+	return 0;
+}
+
 /* Create the table from the fields of the first record o (types as the
  * man page says), with the key as primary key, then make it a hypertable
- * where TimescaleDB is available, or index (key, time) where not. */
+ * where TimescaleDB can be used, or index (key, time) where not. */
 static void create_table(struct mkt_jobj *o)
 {
 	struct mkt_buf *q = &S.sql;
@@ -778,6 +823,7 @@ static void create_table(struct mkt_jobj *o)
 	size_t nlen;
 	int rc, ncols = 0, has_extra = 0;
 	PGresult *res;
+	char why[sizeof(S.errmsg) + 64];
 
 	mkt_buf_reset(q);
 	if (S.schema_name) {
@@ -850,12 +896,8 @@ static void create_table(struct mkt_jobj *o)
 	mkt_info(1, "created table %s", S.qtable.p);
 	if (!opt.timescale)
 		return;
-	res = PQexec(S.conn, "SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'");
-	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0) {
+	if (timescale_ready(why, sizeof(why))) {
 		const char *p[2] = { S.qtable.p, opt.timescale };
-		PQclear(res);
-		if (db_exec("CREATE EXTENSION IF NOT EXISTS timescaledb", PGRES_COMMAND_OK) != DB_OK)
-			errx(1, "cannot load TimescaleDB: %s", S.errmsg);
 		res = PQexecParams(S.conn, "SELECT create_hypertable($1::regclass, $2::name,"
 		    " if_not_exists => TRUE, migrate_data => TRUE)", 2, NULL, p, NULL, NULL, 0);
 		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -866,7 +908,6 @@ static void create_table(struct mkt_jobj *o)
 		mkt_info(1, "%s is a hypertable on %s", opt.table, opt.timescale);
 		return;
 	}
-	PQclear(res);
 	mkt_buf_reset(q);
 	mkt_buf_printf(q, "CREATE INDEX IF NOT EXISTS ");
 	{
@@ -893,8 +934,7 @@ static void create_table(struct mkt_jobj *o)
 		}
 		qident(q, opt.timescale, strlen(opt.timescale));
 		mkt_buf_adds(q, " DESC)");
-		warnx("TimescaleDB is not available: %s stays a plain table, indexed on (%s",
-		    opt.table, q->p + cols);
+		warnx("%s: %s stays a plain table, indexed on (%s", why, opt.table, q->p + cols);
 	}
 	if (db_exec(q->p, PGRES_COMMAND_OK) != DB_OK)
 		errx(1, "cannot index %s: %s", opt.table, S.errmsg);

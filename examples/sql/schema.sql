@@ -2,9 +2,10 @@
 -- schema.sql -- the tables the mktpipe pipelines write with pgsink.
 --
 -- Runs on plain PostgreSQL 15 and can be run again (every statement is
--- IF NOT EXISTS). Where the TimescaleDB extension is available, the time
+-- IF NOT EXISTS). Where the TimescaleDB extension can be used, the time
 -- series tables become hypertables with compression and retention
--- policies; elsewhere they stay plain tables with the same indexes.
+-- policies; elsewhere (not installed, installed but not loaded, not
+-- allowed) they stay plain tables with the same indexes, and it says so.
 --
 --   psql -v ON_ERROR_STOP=1 -f examples/sql/schema.sql
 --   pgsink --schema examples/sql/schema.sql --table stock_aggregates ...
@@ -91,12 +92,38 @@ CREATE INDEX IF NOT EXISTS articles_label_time_idx
 	ON articles (sentiment_label, crawled_at DESC);
 CREATE INDEX IF NOT EXISTS articles_symbols_idx ON articles USING gin (symbols);
 
--- TimescaleDB, where it exists: hypertables (the time column must be part
--- of every unique index, which holds for the three tables below),
--- compression of old chunks and retention of raw ticks.
+-- TimescaleDB, where it can be used: hypertables (the time column must
+-- be part of every unique index, which holds for the three tables below),
+-- compression of old chunks and retention of raw ticks. Installed on the
+-- server but with its library not in shared_preload_libraries, CREATE
+-- EXTENSION would end the session (FATAL, which no handler catches), so
+-- it is not tried then, nor where that setting cannot be read (a role
+-- without pg_read_all_settings) and the extension is not created yet.
+-- Any other failure (no right to create it, a policy refused) is caught
+-- and reported: the tables stay plain, with the same indexes.
 DO $$
+DECLARE
+	preloaded boolean;
 BEGIN
-	IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') THEN
+	IF NOT EXISTS (SELECT FROM pg_available_extensions WHERE name = 'timescaledb') THEN
+		RAISE NOTICE 'TimescaleDB is not available: plain tables';
+		RETURN;
+	END IF;
+	IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'timescaledb') THEN
+		BEGIN
+			preloaded := current_setting('shared_preload_libraries') ~ 'timescaledb';
+		EXCEPTION WHEN insufficient_privilege THEN
+			RAISE NOTICE 'TimescaleDB is not created and this role cannot see whether '
+				'it is in shared_preload_libraries: plain tables';
+			RETURN;
+		END;
+		IF NOT preloaded THEN
+			RAISE NOTICE 'TimescaleDB is installed but not loaded '
+				'(not in shared_preload_libraries): plain tables';
+			RETURN;
+		END IF;
+	END IF;
+	BEGIN
 		CREATE EXTENSION IF NOT EXISTS timescaledb;
 		PERFORM create_hypertable('stock_aggregates', 'window_start',
 			if_not_exists => TRUE, migrate_data => TRUE);
@@ -114,8 +141,8 @@ BEGIN
 			if_not_exists => TRUE);
 		PERFORM add_retention_policy('price_ticks', INTERVAL '30 days',
 			if_not_exists => TRUE);
-	ELSE
-		RAISE NOTICE 'TimescaleDB is not available: plain tables';
-	END IF;
+	EXCEPTION WHEN OTHERS THEN
+		RAISE WARNING 'TimescaleDB could not be set up (%): plain tables', SQLERRM;
+	END;
 END
 $$;
