@@ -886,11 +886,45 @@ backend_waiting() {
 	man_lint pgsink.1
 }
 
-@test "pgsink: man page examples run" {
+@test "pgsink: man page examples run and do what the page says" {
 	cd "$BATS_TEST_TMPDIR"
 	ln -s "$TOP/examples" examples
-	run_man_examples pgsink.1
-	[ "$MAN_EXAMPLES_RUN" -ge 4 ]
-	run q "SELECT count(*) > 0 FROM stock_aggregates"
-	assert_output 't'
+	mapfile -t ex < <(man_examples pgsink.1)
+	[ "${#ex[@]}" = 6 ]
+	# the server: PGHOST is set here, so the sandbox is not started
+	run bash -o pipefail -c "${ex[0]}"
+	assert_success
+	assert_output 'pg-sandbox: PGHOST or DATABASE_URL is set: using your PostgreSQL, not starting one'
+	# a window row, twice: one row
+	run bash -o pipefail -c "${ex[1]}"
+	assert_success
+	assert_output ''
+	run bash -o pipefail -c "${ex[1]}"
+	assert_success
+	run q "SELECT count(*), min(avg_price) FROM stock_aggregates WHERE symbol = 'AAPL' AND window_start = '2024-01-11Z'"
+	assert_output '1|175.5'
+	run bash -o pipefail -c "${ex[2]}"
+	assert_success
+	assert_line --index 0 --regexp '^ symbol +\| +window_start +\| avg_price $'
+	assert_line --partial ' AAPL   | 2024-01-11 00:00:00+00 |     175.5'
+	# a table made from a record
+	run bash -o pipefail -c "${ex[3]}"
+	assert_success
+	if ! q "SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'" | grep -q 1; then
+		assert_output 'pgsink: TimescaleDB is not available: trades stays a plain table, indexed on ("symbol", "ts" DESC)'
+	fi
+	run q "SELECT symbol, price, size, ts FROM trades"
+	assert_output 'AAPL|175.5|100|2024-01-11 00:00:00+00'
+	# a refused row: exit 1, the other row stored, the reason in the file
+	run bash -o pipefail -c "${ex[4]}"
+	assert_failure 1
+	assert_line 'pgsink: stdin:2: rejected by the server: invalid input syntax for type timestamp with time zone: "never"'
+	assert_line 'pgsink: 1 row rejected by the server, written to rejects.ndjson'
+	run q "SELECT symbol, price, ts FROM price_ticks WHERE symbol IN ('X', 'Y')"
+	assert_output 'X|1|2024-01-11 00:00:00+00'
+	# what jq prints is what the page shows
+	run bash -o pipefail -c "${ex[5]}"
+	assert_success
+	assert_output 'line 2: invalid input syntax for type timestamp with time zone: "never"'
+	grep -qxF "$output" "$TOP/man/pgsink.1"
 }
