@@ -81,19 +81,37 @@ accuracy() {
 @test "negation flips, within three words and the clause" {
 	run score 'Profit did not increase.'
 	assert_output '-0.542'
-	# strong: 2 points * 0.4 = 0.8; negated 0.8 * -0.74 = -0.592
-	run score 'The results were strong.'
+	# useful: 2 points * 0.4 = 0.8; negated 0.8 * -0.74 = -0.592
+	run score 'The talks were useful.'
 	assert_output '0.202'
-	run score 'The results were not strong.'
+	run score 'The talks were not useful.'
 	assert_output '-0.151'
-	run score "The results weren't strong."
+	run score "The talks weren't useful."
 	assert_output '-0.151'
-	run score 'The results were never very strong.'
+	run score 'The talks were never very useful.'
 	assert_output '-0.195'
-	run score 'Not once, the results were strong.'
+	run score 'Not once, the talks were useful.'
 	assert_output '0.202'
 	run score 'The company did not beat estimates.'
 	assert_output '-0.612'
+}
+
+@test "negation: no and without" {
+	run score 'There was an increase in net sales.'
+	assert_output '0.542'
+	# 2.5 turned, plus "no" itself (-1 point * 0.4)
+	run score 'There was no increase in net sales.'
+	assert_output '-0.599'
+	run score 'The quarter ended without an increase in orders.'
+	assert_output '-0.542'
+	# problems: -2 points * 0.4 = -0.8, turned by without: +0.592; with
+	# completed (+1 point) the sentence without the negator sums to 0
+	run score 'The merger was completed with problems.'
+	assert_output '0'
+	run score 'The merger was completed without problems.'
+	assert_output '0.338'
+	run label 'The company did not cut jobs and there were no layoffs.'
+	assert_output 'bullish'
 }
 
 @test "boosters and dampeners scale, next to the word" {
@@ -161,11 +179,14 @@ accuracy() {
 }
 
 @test "thresholds are options" {
-	run bash -c "printf 'The results were good.\n' | sentiment --text --bullish 0.3 | jq -r .sentiment.label"
+	# 0.202 and -0.151 (see the negation test)
+	run bash -c "set -o pipefail; printf 'The talks were useful.\n' | sentiment --text --bullish 0.21 | jq -r .sentiment.label"
 	assert_output 'neutral'
-	run bash -c "printf 'The results were good.\n' | sentiment --text --bullish 0.29 | jq -r .sentiment.label"
+	run bash -c "set -o pipefail; printf 'The talks were useful.\n' | sentiment --text --bullish 0.2 | jq -r .sentiment.label"
 	assert_output 'bullish'
-	run bash -c "printf 'The results were not good.\n' | sentiment --text --bearish -0.2 | jq -r .sentiment.label"
+	run bash -c "set -o pipefail; printf 'The talks were not useful.\n' | sentiment --text | jq -r .sentiment.label"
+	assert_output 'neutral'
+	run bash -c "set -o pipefail; printf 'The talks were not useful.\n' | sentiment --text --bearish -0.15 | jq -r .sentiment.label"
 	assert_output 'bearish'
 	run sentiment --bullish 2 </dev/null
 	assert_failure 2
@@ -239,8 +260,20 @@ accuracy() {
 	run bash -c "printf 'Sales rose \xff\xfe sharply \xc3.\n' | sentiment --text"
 	assert_success
 	assert_output $'{"text":"Sales rose \xef\xbf\xbd\xef\xbf\xbd sharply \xef\xbf\xbd.","sentiment":{"label":"bullish","score":0.542},"symbols":[],"entities":[]}'
-	run bash -c "head -c 100000 /bin/sh | sentiment --text | jq -c .sentiment.label | sort -u"
+	# every line of a binary file gives a record with a label
+	head -c 100000 /bin/sh >"$BATS_TEST_TMPDIR/bin"
+	n=$(awk 'END { print NR }' "$BATS_TEST_TMPDIR/bin")
+	[ "$n" -gt 10 ]
+	run bash -c "set -o pipefail; sentiment --text <'$BATS_TEST_TMPDIR/bin' | jq -r .sentiment.label | sort -u"
 	assert_success
+	[ "${#lines[@]}" -ge 1 ]
+	for l in "${lines[@]}"; do
+		[[ "$l" =~ ^(bullish|bearish|neutral)$ ]]
+	done
+	run bash -c "set -o pipefail; sentiment --text <'$BATS_TEST_TMPDIR/bin' |
+		jq -c 'select((.text | type) == \"string\" and (.sentiment.label | IN(\"bullish\", \"bearish\", \"neutral\")) and (.sentiment.score | fabs <= 1))' | wc -l"
+	assert_success
+	assert_output "$n"
 	run bash -c "python3 -c \"print('{\\\"body\\\":\\\"' + 'a' * 2000000 + '\\\"}')\" | sentiment"
 	assert_failure 1
 	assert_output --partial 'line longer than'
