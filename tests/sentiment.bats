@@ -112,6 +112,9 @@ accuracy() {
 	assert_output '0.338'
 	run label 'The company did not cut jobs and there were no layoffs.'
 	assert_output 'bullish'
+	# "No." before a number is no negator
+	run score 'The firm is the No. 2 maker; its sales rose.'
+	assert_output '0.542'
 }
 
 @test "boosters and dampeners scale, next to the word" {
@@ -160,6 +163,32 @@ accuracy() {
 	assert_output '0.612'
 	run score 'Analysts lifted their price targets.'
 	assert_output '0.612'
+}
+
+@test "sentences: abbreviations, initials and decimals do not end one" {
+	run score 'Shares of Apple Inc. rose 5 %.'
+	assert_output '0.542'
+	run score 'Sales at Foo Corp. rose 5 %.'
+	assert_output '0.542'
+	run score 'Mr. Smith said net sales rose.'
+	assert_output '0.542'
+	run score 'Net sales in the U.S. fell 2.5 %.'
+	assert_output '-0.542'
+	run score 'Net sales grew on Feb. 3 and Mar. 4.'
+	assert_output '0.542'
+	# "Inc." then a word that starts sentences ends the sentence: "It then
+	# rose" has no metric of its own; in lower case it goes on ("sales
+	# ... rose")
+	run label 'Sales were flat at Foo Inc. It then rose 5 %.'
+	assert_output 'neutral'
+	run label 'Sales were flat at Foo Inc. it then rose 5 %.'
+	assert_output 'bullish'
+	# the word no ends a sentence (else it would negate "Profit fell"):
+	# 2.5 - 0.4 (no) - 2.5
+	run score 'Sales rose, the answer was no. Profit fell.'
+	assert_output '-0.103'
+	run bash -c "set -o pipefail; printf '%s\n' 'J.P. Morgan said so.' | sentiment --text | jq -c .symbols"
+	assert_output '["JPM"]'
 }
 
 @test "plain lexicon words stay weak: one word does not make a label" {

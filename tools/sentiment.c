@@ -121,6 +121,8 @@ enum {
 	WC_PREP = 1 << 17,       /* in, of: "increase in sales" */
 	WC_SUBORD = 1 << 18,     /* starts another clause: after, as, while */
 	WC_CBUT = 1 << 19,       /* the contrasts that weigh the clauses */
+	WC_ABBR = 1 << 20,       /* "Inc.", "Feb.": a '.' after it may go on */
+	WC_ABBRT = 1 << 21,      /* "Mr.", "St.": a '.' after it goes on */
 };
 
 /* token flags */
@@ -226,6 +228,9 @@ static const struct wclass wclasses[] = {
 	    "otcmkts bats cboe binance coinbase kraken sgx krx nse bse" },
 	{ WC_CONNECT, "of &" },
 	{ WC_CBUT, "but however yet" },
+	{ WC_ABBR, "inc corp co ltd plc llc bros jr sr no jan feb mar apr "
+	    "jun jul aug sep sept oct nov dec" },
+	{ WC_ABBRT, "mr mrs ms dr prof st vs messrs gov sen rep gen mt ft" },
 };
 
 /* Byte classes for the tokenizer. */
@@ -626,8 +631,10 @@ static void classes_init(void)
 
 
 
+/* T_ABBR is a '.' that ends an abbreviation or an initial ("Inc.",
+ * "U.S.", "J.", "No. 2") and not the sentence. */
 enum tkind { T_WORD, T_NUM, T_CASH, T_END, T_CLAUSE, T_COMMA, T_EXCL,
-	T_COLON, T_LPAREN, T_RPAREN, T_OTHER };
+	T_COLON, T_LPAREN, T_RPAREN, T_OTHER, T_ABBR };
 
 
 struct tok {
@@ -720,6 +727,41 @@ static inline void swar_classes(uint64_t x, uint64_t *word, uint64_t *up, uint64
 	*word = (x & HIGHS) | u | l | d;
 }
 
+/* What a '.' that ends word w (at s[i - 1]) is, looking at the text
+ * after it: T_ABBR after an abbreviation ("Inc.", "Mr.", "Feb.", "No."
+ * before a number) or a one-letter initial ("U.S.", "J.") when the
+ * sentence goes on, else T_END. Before a capital the next word decides:
+ * *pend is set, and the tokenizer makes the dot T_END if that word is
+ * one that starts sentences ("Apple Inc. The company ..."). lw is w's
+ * lower-case form. */
+static unsigned dot_kind(const unsigned char *u, size_t n, size_t i,
+    const struct tok *w, const char *lw, int *pend)
+{
+	unsigned char d;
+
+	*pend = 0;
+	if (!(w->cls & (WC_ABBR | WC_ABBRT)) && w->llen != 1 &&
+	    !(w->llen == 2 && lw[0] == 'n' && lw[1] == 'o'))
+		return T_END;
+	while (i < n && u[i] == ' ')
+		i++;
+	if (i >= n)
+		return T_END;
+	d = u[i];
+	if (d >= '0' && d <= '9')
+		return T_ABBR;                /* "No. 2", "Feb. 3" */
+	if (w->llen == 2 && lw[0] == 'n' && lw[1] == 'o')
+		return T_END;                 /* the word no */
+	if ((cc[d] & CC_LOW) || d == ',' || d == ';' || d == ':' || d == '(' ||
+	    d == ')' || d == '&')
+		return T_ABBR;
+	if (cc[d] & CC_UP) {
+		*pend = !(w->cls & WC_ABBRT); /* "Mr. Smith" goes on */
+		return T_ABBR;
+	}
+	return T_END;
+}
+
 /* Cut s[0..n) into tokens: words (letters, with inner apostrophes; bytes
  * past ASCII count as letters), numbers (with inner '.' and ','), $TAGs,
  * and the punctuation that ends sentences and clauses. The lower-cased
@@ -741,6 +783,7 @@ static int tokenize(const char *s, size_t n, struct toks *ts)
 	struct tok *tt = ts->t;  /* kept in locals: stores into the lower */
 	size_t cap = ts->cap;    /* buffer could otherwise alias ts */
 	size_t nsymc = 0, ncapc = 0;
+	size_t pend_dot = SIZE_MAX; /* a '.' the next word decides, see dot_kind() */
 
 	ts->n = 0;
 	mkt_buf_reset(&ts->lower);
@@ -888,6 +931,14 @@ word_end:
 				t->name = wi->name;
 			}
 			t->flags = (uint8_t)fl;
+			if (pend_dot != SIZE_MAX) {
+				/* the word after "Inc." in capitals: a sentence
+				 * starts here if it is a word that starts them */
+				if ((t->cls & (WC_NOTNAME | WC_CONTRAST | WC_SUBORD |
+				    WC_NEGATOR)) && !(t->cls & WC_TITLE))
+					tt[pend_dot].kind = T_END;
+				pend_dot = SIZE_MAX;
+			}
 			ts->symc[nsymc] = (uint32_t)nt;
 			nsymc += (fl & TF_SYM) != 0;
 			ts->capc[ncapc] = (uint32_t)nt;
@@ -932,7 +983,22 @@ word_end:
 		} else {
 			i++;
 			switch (c) {
-			case '.': case '?': t->kind = T_END; break;
+			case '.':
+				t->kind = T_END;
+				if (nt > 0 && tt[nt - 1].kind == T_WORD &&
+				    tt[nt - 1].off + tt[nt - 1].len == i - 1) {
+					int pend;
+					t->kind = (uint8_t)dot_kind(u, n, i, &tt[nt - 1],
+					    lp + tt[nt - 1].loff, &pend);
+					pend_dot = pend ? nt : SIZE_MAX;
+					if (t->kind == T_ABBR) {
+						/* "No. 2" is no negation, nor a lexicon word */
+						tt[nt - 1].flags &= (uint8_t)~TF_LEX;
+						tt[nt - 1].cls &= ~(unsigned)WC_NEGATOR;
+					}
+				}
+				break;
+			case '?': t->kind = T_END; break;
 			case '!': t->kind = T_EXCL; break;
 			case ',': t->kind = T_COMMA; break;
 			case ';': t->kind = T_CLAUSE; break;
@@ -1226,6 +1292,10 @@ static size_t phrase_rest(const struct toks *ts, const struct phrase *p, size_t 
 			u = &ts->t[q];
 			if (pword_is(ts, u, &p->pw[j], p->w[j]))
 				break;
+			if (u->kind == T_ABBR) {
+				q++;  /* "upgraded Foo Inc. to buy" */
+				continue;
+			}
 			if ((u->kind != T_WORD && u->kind != T_NUM) || gap == PHRASE_GAP ||
 			    (tclass(ts, u) & (WC_NEGATOR | WC_CONTRAST)))
 				return 0;
@@ -1838,8 +1908,10 @@ static void find_symbols(const char *text, size_t textlen, const struct toks *ts
 				size_t q = i + 1;
 				for (j = 1; j < nm->n; j++, q++) {
 					const struct tok *u;
-					/* "Procter & Gamble": marks between words are skipped */
-					while (q < ts->n && ts->t[q].kind == T_OTHER)
+					/* "Procter & Gamble", "J.P. Morgan": marks between
+					 * words are skipped */
+					while (q < ts->n && (ts->t[q].kind == T_OTHER ||
+					    ts->t[q].kind == T_ABBR))
 						q++;
 					if (q >= ts->n)
 						break;

@@ -8,7 +8,9 @@
  * and do not overlap, that their lower-case forms lie inside the lower
  * buffer, that a word found in the word table is that entry's word,
  * that the tokenizer's flags and its lists of symbol candidates and
- * capitalised words agree with the tokens, that the score is a number
+ * capitalised words agree with the tokens, that a dot kept inside a
+ * sentence (T_ABBR) is a '.' glued to the word before it and followed by
+ * more text, that the score is a number
  * in [-1, 1], and that every symbol and entity found is a slice of the
  * text or a listed ticker. */
 #define FUZZING 1
@@ -78,6 +80,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((t->flags & TF_STAR) && (t->kind != T_WORD || t->llen < PKEY))
 			abort();
 		if (t->kind == T_CASH && !(t->flags & TF_SYM))
+			abort();
+		if (t->kind == T_ABBR && (t->len != 1 || s[t->off] != '.' || i == 0 ||
+		    ts.t[i - 1].kind != T_WORD || ts.t[i - 1].off + ts.t[i - 1].len != t->off ||
+		    i + 1 == ts.n))
 			abort();
 		prev_end = t->off + t->len;
 	}
