@@ -123,6 +123,13 @@ enum {
 	WC_CBUT = 1 << 19,       /* the contrasts that weigh the clauses */
 	WC_ABBR = 1 << 20,       /* "Inc.", "Feb.": a '.' after it may go on */
 	WC_ABBRT = 1 << 21,      /* "Mr.", "St.": a '.' after it goes on */
+	WC_DET = 1 << 22,        /* its, the: "cut its workforce" */
+	WC_PNL = 1 << 23,        /* profit or loss: the metrics that change sign */
+	WC_GOOD = 1 << 24,       /* strong, solid: a state, said of a metric */
+	WC_BAD = 1 << 25,        /* weak, poor */
+	WC_UNIT = 1 << 26,       /* mn, million: what follows an amount */
+	WC_DIRNEXT = 1 << 27,    /* by, in, on: may follow "up" or "down" */
+	WC_PARTICLE = 1 << 28,   /* up, down: also the particle of a verb */
 };
 
 /* token flags */
@@ -161,17 +168,18 @@ static const struct wclass wclasses[] = {
 	    "ebitda ebita margin margins eps income turnover orders order "
 	    "bookings backlog dividend dividends guidance outlook forecast "
 	    "forecasts demand volumes volume output production deliveries "
-	    "shipments stock stocks shares share price prices valuation "
+	    "shipments stock stocks shares price prices valuation "
 	    "index indexes indices market markets growth result results "
 	    "cash flow cashflow payout buyback buybacks rating ratings "
 	    "target targets estimate estimates expectations occupancy "
 	    "capacity traffic subscribers users customers productivity "
-	    "efficiency liquidity gdp" },
+	    "efficiency liquidity gdp profitability workforce staff personnel "
+	    "jobs employees headcount surplus" },
 	{ WC_NEGMETRIC, "loss losses costs cost expenses expense debt debts "
 	    "deficit deficits unemployment layoffs writedown writedowns "
 	    "impairment impairments provisions charges charge risk risks "
 	    "defaults delinquencies arrears liabilities inflation burn "
-	    "churn jobless claims spread spreads leverage headcount" },
+	    "churn jobless claims spread spreads leverage" },
 	{ WC_UP, "rose rise rises rising risen increased increase increases "
 	    "increasing grew grow grows growing grown up higher gained gain "
 	    "gains jumped jump jumps surged surge surges soared soar soars "
@@ -180,7 +188,8 @@ static const struct wclass wclasses[] = {
 	    "expands widened widen widens boosted boost raised raise raises "
 	    "strengthened exceeded exceeds topped advanced advance advances "
 	    "upgraded upgrade added adding accelerated accelerate higher "
-	    "outperformed rallied rally rallies spiked spike peaked" },
+	    "outperformed rallied rally rallies spiked spike peaked recovered "
+	    "recover recovers recovering recovery strengthening" },
 	{ WC_DOWN, "fell fall falls falling fallen decreased decrease "
 	    "decreases decreasing declined decline declines declining down "
 	    "lower dropped drop drops slumped slump slumps plunged plunge "
@@ -190,7 +199,8 @@ static const struct wclass wclasses[] = {
 	    "reduced reduce reduces halved eased ease eases dipped dip dips "
 	    "slipped slip slips lowered lowering downgraded downgrade lost "
 	    "slowed slow slows deteriorated worsened shed tanked retreated "
-	    "underperformed diminished" },
+	    "underperformed diminished reduction reductions cutback cutbacks "
+	    "deterioration weakening" },
 	{ WC_FROM, "from" },
 	{ WC_TO, "to" },
 	{ WC_VERSUS, "compared versus vs against" },
@@ -214,7 +224,7 @@ static const struct wclass wclasses[] = {
 	{ WC_ORGSUFFIX, "inc corp corporation ltd limited group bank plc llc "
 	    "ag sa nv se co company holdings partners securities capital "
 	    "technologies systems motors airlines pharmaceuticals energy "
-	    "financial insurance industries" },
+	    "financial insurance industries oyj oy abp ab asa spa gmbh kgaa" },
 	{ WC_NOTTICKER, "ceo cfo coo cto cio usa us uk eu un ai it gdp ipo "
 	    "etf etfs sec fed fbi eps ebit ebitda esg pmi cpi ppi opec nato "
 	    "lseg llc inc ltd plc nyse nasdaq ftc doj imf ecb boe boj pboc fda "
@@ -231,6 +241,19 @@ static const struct wclass wclasses[] = {
 	{ WC_ABBR, "inc corp co ltd plc llc bros jr sr no jan feb mar apr "
 	    "jun jul aug sep sept oct nov dec" },
 	{ WC_ABBRT, "mr mrs ms dr prof st vs messrs gov sen rep gen mt ft" },
+	{ WC_DET, "its their the a an his her our this" },
+	{ WC_PNL, "profit profits earnings income ebit ebitda ebita surplus "
+	    "loss losses deficit" },
+	{ WC_GOOD, "strong stronger strongest solid robust healthy good "
+	    "better excellent buoyant brisk encouraging favourable favorable "
+	    "upbeat" },
+	{ WC_BAD, "weak weaker weakest poor poorer sluggish soft softer "
+	    "disappointing subdued bad worse terrible awful dismal bleak "
+	    "gloomy grim" },
+	{ WC_UNIT, "mn m million millions bn b billion billions k thousand "
+	    "percent pct tonnes" },
+	{ WC_DIRNEXT, "by in on at year" },
+	{ WC_PARTICLE, "up down" },
 };
 
 /* Byte classes for the tokenizer. */
@@ -1353,6 +1376,8 @@ static size_t phrase_at(const struct toks *ts, size_t i, size_t end, double *sco
 
 /* ---- scoring ---- */
 
+static struct mkt_map tickers;   /* lower ticker -> index + 1, see load_symbols() */
+
 struct scratch {
 	double *c;        /* contribution per token */
 	uint8_t *used;    /* token taken by a phrase or a metric rule */
@@ -1407,13 +1432,19 @@ static double intensity(const struct toks *ts, size_t a, size_t b, size_t i)
 }
 
 /* The metric a direction word at j speaks of: looked for up to eight
- * words back ("net sales decreased", "operating loss narrowed") and then
- * up to four ahead ("an increase in net sales"). Returns its index and
- * its sign (+1 metric, -1 negative metric) in *sign, or (size_t)-1. */
+ * words back ("net sales decreased", "operating loss narrowed",
+ * "profitability remained weak") and then ahead: after a preposition up
+ * to six words ("a fall in its third-quarter earnings"), after a
+ * determiner up to four words with no preposition between ("reduce its
+ * workforce"), or the next word ("cut 300 jobs"). A state word (strong,
+ * weak) looks ahead at the next word only ("weak demand"). Returns its
+ * index and its sign (+1 metric, -1 negative metric) in *sign, or
+ * (size_t)-1. */
 static size_t metric_for(const struct toks *ts, size_t a, size_t b, size_t j, int *sign)
 {
 	size_t k, seen = 0;
-	unsigned cl;
+	unsigned cl, dir = ts->t[j].cls;
+	int det = 0;
 
 	for (k = j; k > a && seen < 8; k--) {
 		const struct tok *t = &ts->t[k - 1];
@@ -1435,10 +1466,10 @@ static size_t metric_for(const struct toks *ts, size_t a, size_t b, size_t j, in
 			*sign = 1;
 			return k - 1;
 		}
-		if ((cl & (WC_UP | WC_DOWN)) && k - 1 != j)
+		if ((cl & (WC_UP | WC_DOWN | WC_GOOD | WC_BAD)) && k - 1 != j)
 			break;
 	}
-	for (k = j + 1, seen = 0; k < b && seen < 4; k++) {
+	for (k = j + 1, seen = 0; k < b && seen < 6; k++) {
 		const struct tok *t = &ts->t[k];
 		if (t->kind == T_END || t->kind == T_CLAUSE || t->kind == T_COMMA)
 			break;
@@ -1446,8 +1477,20 @@ static size_t metric_for(const struct toks *ts, size_t a, size_t b, size_t j, in
 			continue;
 		seen++;
 		cl = tclass(ts, t);
-		if (seen == 1 && !(cl & WC_PREP) && !(cl & (WC_METRIC | WC_NEGMETRIC)))
-			break;
+		if (seen == 1 && !(cl & (WC_METRIC | WC_NEGMETRIC))) {
+			if (dir & (WC_GOOD | WC_BAD))
+				break;
+			if (cl & WC_DET)
+				det = 1;
+			else if (!(cl & WC_PREP))
+				break;
+		} else if (seen > 1) {
+			if (cl & (WC_UP | WC_DOWN | WC_CONTRAST | WC_SUBORD | WC_FROM |
+			    WC_TO | WC_VERSUS))
+				break;
+			if (det && ((cl & WC_PREP) || seen > 4))
+				break;
+		}
 		if (sc.used[k])
 			continue;
 		if (cl & WC_NEGMETRIC) {
@@ -1462,22 +1505,93 @@ static size_t metric_for(const struct toks *ts, size_t a, size_t b, size_t j, in
 	return (size_t)-1;
 }
 
+/* Whether "up" or "down" at j is a direction ("up 5 %", "down from",
+ * "shares were up", "up by a third") rather than part of a verb ("made
+ * up of", "set up a unit"): the next token is not a word, or a word that
+ * goes with a direction. */
+static int particle_is_direction(const struct toks *ts, size_t j, size_t b)
+{
+	const struct tok *t;
+
+	if (j + 1 >= b)
+		return 1;
+	t = &ts->t[j + 1];
+	return t->kind != T_WORD || (t->cls & (WC_FROM | WC_TO | WC_VERSUS |
+	    WC_BOOST | WC_DAMPEN | WC_DIRNEXT));
+}
+
+/* Whether the direction verb at j has a company for subject, as in a
+ * headline ("Tesla rose 6 %", "Foo Corp. fell", "$NOK jumps"): the word
+ * before it is a listed name, an organisation suffix or a cashtag, and
+ * what follows is not an object ("Foo Corp. increased its stake") but a
+ * number, a mark, or a word such as "in", "after", "sharply". */
+static int company_subject(const struct toks *ts, size_t a, size_t b, size_t j)
+{
+	const struct tok *s, *t;
+	size_t k = j;
+
+	if (k > a && ts->t[k - 1].kind == T_ABBR)
+		k--;
+	if (k == a)
+		return 0;
+	s = &ts->t[k - 1];
+	if (!(s->kind == T_CASH || (s->kind == T_WORD && (s->flags & TF_CAP) &&
+	    (s->name >= 0 || (s->cls & WC_ORGSUFFIX) || ((s->flags & TF_ALLCAPS) &&
+	    mkt_map_get(&tickers, lw(ts, s), s->llen))))))
+		return 0;
+	if (j + 1 >= b)
+		return 1;
+	t = &ts->t[j + 1];
+	return t->kind != T_WORD || (t->cls & (WC_BOOST | WC_DAMPEN | WC_DIRNEXT |
+	    WC_PREP | WC_SUBORD | WC_FROM | WC_TO | WC_VERSUS));
+}
+
+/* The sign of a profit or loss word: +1 profit, -1 loss, 0 neither. */
+static int pnl_sign(const struct tok *t)
+{
+	if (t->kind != T_WORD || !(t->cls & WC_PNL))
+		return 0;
+	return t->cls & WC_NEGMETRIC ? -1 : 1;
+}
+
+/* Whether number token k is a year ("in 2008") rather than an amount:
+ * four digits from 1950 to 2100, not followed by a unit (mn, %). */
+static int is_year(const struct toks *ts, size_t k)
+{
+	const struct tok *t = &ts->t[k], *u;
+
+	if (t->len != 4 || t->num < 1950 || t->num > 2100 || t->num != floor(t->num))
+		return 0;
+	if (k + 1 >= ts->n)
+		return 1;
+	u = &ts->t[k + 1];
+	return !(u->kind == T_OTHER || (u->kind == T_WORD && (u->cls & WC_UNIT)));
+}
+
 /* "from X to Y", "to Y from X", "Y compared with X", "Y versus X" in the
- * clause after token m: +1 when the later value is higher, -1 lower, 0
- * when there is no such comparison. */
-static int compare_after(const struct toks *ts, size_t m, size_t b)
+ * clause after metric m: +1 when the later value is higher, -1 lower, 0
+ * when there is no such comparison; years are not values. A profit or
+ * loss that changed sign ("a loss of 2, compared with a profit of 3",
+ * "from a profit of 3 to a loss of 2") gives the direction of the
+ * change, +1 to a profit, whatever the numbers; the result is relative
+ * to m, as for the numbers (for a negative metric m the caller turns
+ * it). *last is set to the last token the comparison used. */
+static int compare_after(const struct toks *ts, size_t m, size_t b, size_t *last)
 {
 	double first = 0, from = 0, to = 0;
 	int have_first = 0, have_from = 0, have_to = 0;
+	int now = pnl_sign(&ts->t[m]), was = 0;   /* profit or loss, later and earlier */
+	int msign = ts->t[m].cls & WC_NEGMETRIC ? -1 : 1;
 	size_t k, q, seen = 0;
 
 	for (k = m + 1; k < b && seen < 20; k++, seen++) {
 		const struct tok *t = &ts->t[k];
 		unsigned cl;
+		int then = 0, found = 0;
 		if (t->kind == T_END)
 			break;
 		if (t->kind == T_NUM) {
-			if (!have_first) {
+			if (!have_first && !is_year(ts, k)) {
 				first = t->num;
 				have_first = 1;
 			}
@@ -1486,17 +1600,43 @@ static int compare_after(const struct toks *ts, size_t m, size_t b)
 		cl = tclass(ts, t);
 		if (cl & WC_CONTRAST)
 			break;
+		if (cl & WC_PNL) {
+			now = pnl_sign(t);  /* "the result was a loss of" */
+			continue;
+		}
 		if (!(cl & (WC_FROM | WC_TO | WC_VERSUS)))
 			continue;
-		/* the first number after the marker, before another marker */
-		for (q = k + 1; q < b && q < k + 5; q++) {
+		/* the first number after the marker, before another marker,
+		 * within four tokens, or six past a profit or loss word ("with
+		 * a loss of EUR 2.2") */
+		for (q = k + 1; q < b && q < k + (then ? 7 : 5); q++) {
 			const struct tok *u = &ts->t[q];
-			if (u->kind == T_NUM || u->kind == T_END || (u->kind == T_WORD &&
+			if (u->kind == T_NUM && !is_year(ts, q)) {
+				found = 1;
+				break;
+			}
+			if (u->kind == T_END || (u->kind == T_WORD &&
 			    (tclass(ts, u) & (WC_FROM | WC_TO | WC_VERSUS))))
 				break;
+			if (!then)
+				then = pnl_sign(u);
 		}
-		if (q >= b || q >= k + 5 || ts->t[q].kind != T_NUM)
+		*last = q < b ? q : b - 1;
+		if (then && (cl & WC_TO)) {
+			/* "from a profit of 3 to a loss of 2" */
+			if (was && was != then)
+				return then * msign;
+			now = then;
+		} else if (then) {
+			/* "a loss of 2 from (compared with) a profit of 3" */
+			if (now && now != then)
+				return now * msign;
+			was = then;
+		}
+		if (!found) {
+			k = q - 1;
 			continue;
+		}
 		if (cl & WC_FROM) {
 			from = ts->t[q].num;
 			have_from = 1;
@@ -1541,21 +1681,32 @@ static double score_sentence(const struct toks *ts, size_t a, size_t b,
 		sc.c[i] += v * W_PHRASE;
 		for (k = i; k < i + n; k++)
 			sc.used[k] = 1;
+		/* a phrase that ends in a metric ("posted an operating profit")
+		 * gives way to a comparison that follows, see below */
+		if (v != 0 && (ts->t[i + n - 1].cls & (WC_METRIC | WC_NEGMETRIC)))
+			sc.used[i + n - 1] = 2;
 		i += n - 1;
 	}
-	/* metric times direction */
-	for (i = a; i < b && (cls & (WC_UP | WC_DOWN)); i++) {
+	/* metric times direction, or times a state ("remained weak") */
+	for (i = a; i < b && (cls & (WC_UP | WC_DOWN | WC_GOOD | WC_BAD)); i++) {
 		const struct tok *t = &ts->t[i];
 		unsigned cl = tclass(ts, t);
 		int msign, dsign;
 		size_t m;
-		if (sc.used[i] || !(cl & (WC_UP | WC_DOWN)))
+		if (sc.used[i] || !(cl & (WC_UP | WC_DOWN | WC_GOOD | WC_BAD)))
+			continue;
+		if ((cl & WC_PARTICLE) && !particle_is_direction(ts, i, b))
 			continue;
 		/* "up from", "down from" are the direction of a comparison */
-		if ((m = metric_for(ts, a, b, i, &msign)) == (size_t)-1)
-			continue;
-		dsign = cl & WC_UP ? 1 : -1;
-		if ((cl & WC_UP) && (cl & WC_DOWN))
+		if ((m = metric_for(ts, a, b, i, &msign)) == (size_t)-1) {
+			/* "Tesla rose 6 %": the company's shares */
+			if (!(cl & (WC_UP | WC_DOWN)) || !company_subject(ts, a, b, i))
+				continue;
+			m = i;
+			msign = 1;
+		}
+		dsign = cl & (WC_UP | WC_GOOD) ? 1 : -1;
+		if ((cl & (WC_UP | WC_GOOD)) && (cl & (WC_DOWN | WC_BAD)))
 			continue;
 		if (negated(ts, a, i) || (m < i && negated(ts, a, m)))
 			dsign = -dsign;
@@ -1568,13 +1719,25 @@ static double score_sentence(const struct toks *ts, size_t a, size_t b,
 		cls &= ~(unsigned)(WC_METRIC | WC_NEGMETRIC);
 	for (i = a; i < b && (cls & (WC_METRIC | WC_NEGMETRIC)); i++) {
 		unsigned cl = tclass(ts, &ts->t[i]);
+		size_t last = i, k;
 		int dir;
-		if (sc.used[i] || !(cl & (WC_METRIC | WC_NEGMETRIC)))
+		if ((sc.used[i] && sc.used[i] != 2) || !(cl & (WC_METRIC | WC_NEGMETRIC)))
 			continue;
-		if (!(dir = compare_after(ts, i, b)))
+		if (!(dir = compare_after(ts, i, b, &last)))
 			continue;
+		if (sc.used[i] == 2) {
+			/* "posted an operating profit of 1.1, against a loss of
+			 * 0.7": the comparison replaces the phrase's score, held
+			 * by the phrase's first token (its only nonzero one) */
+			for (k = i; k > a && sc.c[k] == 0; k--)
+				;
+			sc.c[k] = 0;
+		}
 		sc.c[i] += (cl & WC_NEGMETRIC ? -1 : 1) * dir * W_METRIC;
-		sc.used[i] = 1;
+		/* the metrics the comparison read are not compared again */
+		for (k = i; k <= last; k++)
+			if (ts->t[k].cls & (WC_METRIC | WC_NEGMETRIC))
+				sc.used[k] = 1;
 	}
 	/* the last contrast word weighs the clauses before and after it */
 	if (cls & WC_CBUT)
@@ -1652,7 +1815,7 @@ struct symname {
 
 static char **symtab;             /* tickers */
 static size_t nsym, capsym;
-static struct mkt_map tickers = MKT_MAP_INIT;   /* lower ticker -> index + 1 */
+static struct mkt_map tickers = MKT_MAP_INIT;
 static struct symname *names;
 static size_t nnames, capnames;
 
@@ -1825,7 +1988,6 @@ static struct found ents = { .max = MAX_ENTITIES };
 static int bare_ticker(const struct toks *ts, const struct tok *t, int *sym)
 {
 	void **slot;
-
 	size_t i = (size_t)(t - ts->t);
 
 	if (!(t->flags & TF_ALLCAPS) || t->llen < 3 || t->llen > 5)
