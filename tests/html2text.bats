@@ -162,16 +162,70 @@ EOF
 	assert_output '0.500 1.000 0.667'
 }
 
-@test "--main: shingle F1 of at least 0.90 on every article page, 0.95 on average" {
-	total=0
-	for p in reuters ap cnbc yahoo blog ft oldstyle; do
+@test "--main: shingle F1 of every article page at least 0.80, mean at least 0.90" {
+	n=0
+	: >"$BATS_TEST_TMPDIR/f1"
+	for ref in "$D"/*.txt; do
+		p=$(basename "$ref" .txt)
+		[ "$p" != plain ] || continue
 		html2text --main "$D/$p.html" >"$BATS_TEST_TMPDIR/$p.out"
-		f1=$("$TOP/tests/score-f1" "$BATS_TEST_TMPDIR/$p.out" "$D/$p.txt" | cut -d' ' -f3)
-		echo "$p $f1"
-		awk -v f="$f1" 'BEGIN { exit !(f >= 0.90) }'
-		total=$(awk -v t="$total" -v f="$f1" 'BEGIN { print t + f }')
+		f1=$("$TOP/tests/score-f1" "$BATS_TEST_TMPDIR/$p.out" "$ref" | cut -d' ' -f3)
+		echo "$p $f1" | tee -a "$BATS_TEST_TMPDIR/f1"
+		n=$((n + 1))
 	done
-	awk -v t="$total" 'BEGIN { exit !(t / 7 >= 0.95) }'
+	[ "$n" -ge 20 ]
+	run awk '$2 < 0.80 { print "below 0.80:", $0; bad = 1 }
+		{ s += $2 } END { printf "mean %.3f\n", s / NR; exit bad || s / NR < 0.90 }' "$BATS_TEST_TMPDIR/f1"
+	assert_success
+}
+
+@test "--main: paragraphs in two-level wrappers, columns with ads between, a body split by a paywall wrapper, a page-wide form" {
+	run html2text --main "$D/nextjs.html"
+	assert_line --index 0 --partial 'A two-year-old startup that makes software'
+	assert_line --partial 'considering acquisitions of smaller sensor makers.'
+	refute_output --partial 'Sponsored'
+	run html2text --main "$D/nyt.html"
+	assert_line --index 0 --partial 'WASHINGTON'
+	assert_line --partial 'rates on credit cards and auto loans remain near record highs.'
+	refute_output --partial 'SKIP ADVERTISEMENT'
+	refute_output --partial 'A version of this article appears in print'
+	refute_output --partial 'Employers Added Fewer Jobs'
+	run html2text --main "$D/marketwatch.html"
+	assert_line --index 0 --partial 'U.S. stocks finished lower on Monday'
+	assert_line --partial 'Bitcoin traded near $68,900.'
+	refute_output --partial 'Advertisement'
+	refute_output --partial 'Why the bond market is ignoring the Fed'
+	run html2text --main "$D/aspnet.html"
+	assert_line --index 0 --partial 'HOUSTON, Nov. 21, 2026'
+	assert_line --partial 'Actual results may differ materially.'
+	refute_output --partial 'Back to News Releases'
+	assert_success
+}
+
+@test "--main: a reader thread opened by its heading, a body whose first paragraph sits apart, newsletter promotions" {
+	run html2text --main "$D/regional.html"
+	assert_line --index 0 --partial 'The Millbrook City Council voted 5-2'
+	assert_line 'The new budget takes effect July 1.'
+	refute_output --partial 'Reader reactions'
+	refute_output --partial 'nobody listened'
+	run html2text --main "$D/cnn.html"
+	assert_line --index 0 --partial 'New York (CNN)'
+	refute_output --partial 'Fear & Greed'
+	run html2text --main "$D/guardian.html"
+	refute_output --partial 'newsletter promotion'
+	refute_output --partial 'Photograph:'
+	refute_output --partial 'Bank of England holds interest rates at 4%'
+	assert_success
+}
+
+@test "--main: a page-wide wrapper with a boilerplate class word does not hide the article" {
+	p='<p>Shares of the bank rose sharply on Tuesday, after it reported higher profits, a bigger dividend and a new buyback programme.</p>'
+	printf '<div class="layout has-sidebar"><div class="story">%s%s%s%s</div><ul class="links"><li><a href="/a">Home</a></li><li><a href="/b">Markets</a></li></ul></div>' \
+		"$p" "$p" "$p" "$p" >"$BATS_TEST_TMPDIR/w.html"
+	run html2text --main "$BATS_TEST_TMPDIR/w.html"
+	assert_success
+	assert_equal "$(grep -c 'Shares of the bank' <<<"$output")" 4
+	refute_output --partial 'Markets'
 }
 
 @test "--main: nav, share bars, related links, comments, newsletters, ads, captions are gone" {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* extract.c -- html2text's work on a gumbo tree: parsing with a tracked
- * allocator, selector matching, readable text, and the main content
- * block of an article page. Every walk of the tree uses an explicit
- * stack, so a deep tree costs heap, never C stack. */
+ * allocator, selector matching and readable text (the main content of an
+ * article page is found in article.c). Every walk of the tree uses an
+ * explicit stack, so a deep tree costs heap, never C stack. */
 #include <err.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -83,18 +83,9 @@ void doc_free(struct doc *d)
 
 /* ---- a reusable explicit stack for walks ---- */
 
-struct frame {
-	const GumboNode *n;
-	unsigned i;        /* next child to visit */
-	uint32_t acc[4];   /* per-walk accumulators */
-};
+struct stack walk_st;
 
-struct stack {
-	struct frame *f;
-	size_t n, cap;
-};
-
-static struct frame *st_push(struct stack *s, const GumboNode *n)
+struct frame *st_push(struct stack *s, const GumboNode *n)
 {
 	if (s->n == s->cap) {
 		size_t nc = s->cap ? s->cap * 2 : 64;
@@ -109,7 +100,7 @@ static struct frame *st_push(struct stack *s, const GumboNode *n)
 	return &s->f[s->n++];
 }
 
-static const GumboVector *children(const GumboNode *n)
+const GumboVector *el_children(const GumboNode *n)
 {
 	if (n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE)
 		return &n->v.element.children;
@@ -118,16 +109,16 @@ static const GumboVector *children(const GumboNode *n)
 	return NULL;
 }
 
-static int is_el(const GumboNode *n)
+int el_is(const GumboNode *n)
 {
 	return n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE;
 }
 
-static const char *attr(const GumboNode *n, const char *name)
+const char *el_attr(const GumboNode *n, const char *name)
 {
 	const GumboAttribute *a;
 
-	if (!is_el(n))
+	if (!el_is(n))
 		return NULL;
 	a = gumbo_get_attribute(&n->v.element.attributes, name);
 	return a ? a->value : NULL;
@@ -179,14 +170,14 @@ static int compound_match(struct sel_compound *c, const GumboNode *n)
 	size_t k;
 	const char *v;
 
-	if (!is_el(n))
+	if (!el_is(n))
 		return 0;
 	if (c->tag && !tag_is(n, c))
 		return 0;
-	if (c->id && (!(v = attr(n, "id")) || strcmp(v, c->id)))
+	if (c->id && (!(v = el_attr(n, "id")) || strcmp(v, c->id)))
 		return 0;
 	if (c->nclass) {
-		if (!(v = attr(n, "class")))
+		if (!(v = el_attr(n, "class")))
 			return 0;
 		for (k = 0; k < c->nclass; k++)
 			if (!has_word(v, c->classes[k]))
@@ -194,7 +185,7 @@ static int compound_match(struct sel_compound *c, const GumboNode *n)
 	}
 	for (k = 0; k < c->nattr; k++) {
 		const struct sel_attr *a = &c->attrs[k];
-		if (!(v = attr(n, a->name)))
+		if (!(v = el_attr(n, a->name)))
 			return 0;
 		if (a->op == SEL_EQ && strcmp(v, a->value))
 			return 0;
@@ -216,9 +207,9 @@ static int complex_match(struct sel_complex *x, size_t idx, const GumboNode *n)
 		return 1;
 	if (x->c[idx].comb == SEL_CHILD) {
 		a = n->parent;
-		return a && is_el(a) && complex_match(x, idx - 1, a);
+		return a && el_is(a) && complex_match(x, idx - 1, a);
 	}
-	for (a = n->parent; a && is_el(a); a = a->parent)
+	for (a = n->parent; a && el_is(a); a = a->parent)
 		if (complex_match(x, idx - 1, a))
 			return 1;
 	return 0;
@@ -233,8 +224,6 @@ int sel_match(const struct sel_group *g, const GumboNode *n)
 			return 1;
 	return 0;
 }
-
-static struct stack walk_st;
 
 enum { WALK_ON, WALK_SKIP, WALK_STOP };
 
@@ -252,7 +241,7 @@ static void walk_elements(const GumboNode *root,
 	st_push(s, root);
 	while (s->n > base) {
 		struct frame *f = &s->f[s->n - 1];
-		const GumboVector *ch = children(f->n);
+		const GumboVector *ch = el_children(f->n);
 		const GumboNode *c;
 		int rc;
 		if (!ch || f->i >= ch->length) {
@@ -260,7 +249,7 @@ static void walk_elements(const GumboNode *root,
 			continue;
 		}
 		c = ch->data[f->i++];
-		if (!is_el(c))
+		if (!el_is(c))
 			continue;
 		rc = visit(c, arg);
 		if (rc == WALK_STOP) {
@@ -313,7 +302,7 @@ static int base_visit(const GumboNode *c, void *arg)
 {
 	const char **href = arg;
 
-	if (c->v.element.tag == GUMBO_TAG_BASE && (*href = attr(c, "href")))
+	if (c->v.element.tag == GUMBO_TAG_BASE && (*href = el_attr(c, "href")))
 		return WALK_STOP;
 	return c->v.element.tag == GUMBO_TAG_BODY ? WALK_SKIP : WALK_ON;
 }
@@ -328,14 +317,14 @@ const char *doc_base_href(const GumboNode *root)
 
 /* ---- what is dropped, what breaks lines ---- */
 
-/* Elements whose content is never text for a reader. */
+/* Elements whose content is never text for a reader (forms aside). */
 static int dropped_tag(GumboTag t)
 {
 	switch (t) {
 	case GUMBO_TAG_HEAD: case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE:
 	case GUMBO_TAG_NOSCRIPT: case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_NAV:
 	case GUMBO_TAG_HEADER: case GUMBO_TAG_FOOTER: case GUMBO_TAG_ASIDE:
-	case GUMBO_TAG_FORM: case GUMBO_TAG_BUTTON: case GUMBO_TAG_SELECT:
+	case GUMBO_TAG_BUTTON: case GUMBO_TAG_SELECT:
 	case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_INPUT: case GUMBO_TAG_IFRAME:
 	case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED: case GUMBO_TAG_SVG:
 	case GUMBO_TAG_MATH: case GUMBO_TAG_CANVAS: case GUMBO_TAG_AUDIO:
@@ -351,11 +340,11 @@ static int hidden(const GumboNode *n)
 {
 	const char *v;
 
-	if (attr(n, "hidden"))
+	if (el_attr(n, "hidden"))
 		return 1;
-	if ((v = attr(n, "aria-hidden")) && !strcasecmp(v, "true"))
+	if ((v = el_attr(n, "aria-hidden")) && !strcasecmp(v, "true"))
 		return 1;
-	if ((v = attr(n, "style"))) {
+	if ((v = el_attr(n, "style"))) {
 		/* display:none, with any spacing */
 		const char *p = strcasestr(v, "display");
 		while (p) {
@@ -372,7 +361,7 @@ static int hidden(const GumboNode *n)
 			p = strcasestr(q, "display");
 		}
 	}
-	if ((v = attr(n, "role")) && (!strcasecmp(v, "navigation") ||
+	if ((v = el_attr(n, "role")) && (!strcasecmp(v, "navigation") ||
 	    !strcasecmp(v, "banner") || !strcasecmp(v, "contentinfo") ||
 	    !strcasecmp(v, "complementary") || !strcasecmp(v, "search") ||
 	    !strcasecmp(v, "dialog") || !strcasecmp(v, "menu")))
@@ -380,9 +369,11 @@ static int hidden(const GumboNode *n)
 	return 0;
 }
 
-static int dropped(const GumboNode *n)
+int el_dropped(const GumboNode *n, int forms)
 {
-	return dropped_tag(n->v.element.tag) || hidden(n);
+	GumboTag t = n->v.element.tag;
+
+	return dropped_tag(t) || (forms && t == GUMBO_TAG_FORM) || hidden(n);
 }
 
 /* 0 inline, 1 line break around, 2 blank line around. */
@@ -505,436 +496,6 @@ static void tw_text(struct tw *w, const char *text, size_t n)
 	}
 }
 
-/* ---- main-content statistics ----
- * gumbo's parse_flags of each element are not used by html2text: the
- * main-content pass numbers elements through that field (index + 1 into
- * the statistics array below). */
-
-struct nstat {
-	const GumboNode *node;
-	uint32_t tlen;     /* visible text bytes, white space collapsed */
-	uint32_t llen;     /* of which inside links */
-	uint32_t commas;
-	uint32_t alnum;    /* letters and digits (bytes of non-ASCII count) */
-	uint32_t np;       /* p elements below with some text */
-	uint32_t nli;
-	uint32_t nblock;   /* block children (div, p, table, lists, ...) */
-	float score;
-	int8_t weight;     /* class/id weight: -25, 0 or 25 (or their sum) */
-	uint8_t scored;    /* has a content score */
-	uint8_t junk;      /* boilerplate: left out of the content */
-};
-
-static struct nstat *stats;
-static size_t nstats, capstats;
-
-static struct nstat *st_of(const GumboNode *n)
-{
-	unsigned ix = (unsigned)n->parse_flags;
-
-	return ix && ix <= nstats && stats[ix - 1].node == n ? &stats[ix - 1] : NULL;
-}
-
-static int tok_in(const char *t, size_t n, const char *const *list, int prefix)
-{
-	for (; *list; list++) {
-		size_t l = strlen(*list);
-		if (prefix ? (n >= l && !memcmp(t, *list, l)) : (n == l && !memcmp(t, *list, l)))
-			return 1;
-	}
-	return 0;
-}
-
-static const char *const neg_exact[] = {
-	"ad", "ads", "adv", "banner", "byline", "caption", "community",
-	"contact", "disqus", "footer", "footnote", "gdpr", "masthead", "menu",
-	"meta", "modal", "outbrain", "popup", "popular", "rail", "related",
-	"sidebar", "signup", "skyscraper", "social", "tags", "tag", "taboola",
-	"toolbar", "tools", "trending", "hidden", "sharing", "credit",
-	"credits", "dateline", "timestamp", "author", "bio", "most",
-	"more", "recommended", "newsletter", "breaking", "ticker", "cookie",
-	"cookies", "consent", "widget", "video",
-	"player", "gallery", "slideshow", "teaser", "teasers",
-	"card", "cards", "headline", "headlines", "subscribe", "subscription",
-	"header", "time", "date", "published", "updated", "disclaimer",
-	"masthead", "topbar", NULL,
-};
-static const char *const neg_prefix[] = {
-	"advert", "breadcrumb", "comment", "navbar", "navigation", "nav",
-	"newsletter", "promo", "recirc", "recommend", "share", "sponsor",
-	"subscri", "widget", "social", "related", "footer", "sidebar",
-	"adslot", "adunit", "adcontainer", "adwrap", "outbrain", "taboola",
-	"jump", "pagination", "headline", NULL,
-};
-/* boilerplate even inside a block marked as content */
-static const char *const strong_prefix[] = {
-	"share", "social", "related", "newsletter", "comment", "promo", "advert",
-	"sponsor", "recommend", "recirc", "outbrain", "taboola", "trending",
-	"subscri", "signup", "caption", "adslot", "adunit", "adcontainer",
-	"adwrap", "breadcrumb", "byline", NULL,
-};
-static const char *const strong_exact[] = { "ad", "ads", "adv", NULL };
-static const char *const pos_prefix[] = {
-	"article", "body", "content", "entry", "hentry", "main", "post",
-	"story", "text", "blog", "paragraph", "prose", NULL,
-};
-
-enum { CW_POS = 1, CW_NEG = 2, CW_STRONG = 4 };
-
-/* Class and id words after the article extractors: CW_POS for a word that
- * marks content, CW_NEG for one that marks boilerplate, CW_STRONG for one
- * that marks boilerplate even in a content block (share bars, related
- * links, ads). Where both kinds occur, the last word decides. The attribute values are cut into lower-case words at
- * anything not a letter or digit, and at camelCase humps. */
-static int class_weight(const GumboNode *n)
-{
-	const char *vals[2] = { attr(n, "class"), attr(n, "id") };
-	int pos = 0, neg = 0, strong = 0, last = 0, v;
-	char t[32];
-
-	for (v = 0; v < 2; v++) {
-		const char *p = vals[v];
-		size_t k = 0;
-		if (!p)
-			continue;
-		for (;; p++) {
-			unsigned char c = (unsigned char)*p;
-			int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-			int upper = c >= 'A' && c <= 'Z';
-			if ((alnum || (upper && !(k > 0 && t[k - 1] >= 'a' && t[k - 1] <= 'z'))) ) {
-				if (k < sizeof(t))
-					t[k++] = (char)(upper ? c + 32 : c);
-				continue;
-			}
-			if (k && k < sizeof(t)) {
-				if (tok_in(t, k, strong_prefix, 1) || tok_in(t, k, strong_exact, 0))
-					strong = neg = 1, last = -1;
-				else if (tok_in(t, k, pos_prefix, 1))
-					pos = 1, last = 1;
-				else if (tok_in(t, k, neg_exact, 0) || tok_in(t, k, neg_prefix, 1))
-					neg = 1, last = -1;
-			}
-			k = 0;
-			if (upper) {
-				t[k++] = (char)(c + 32);
-				continue;
-			}
-			if (!c)
-				break;
-		}
-	}
-	/* both kinds: the later word is the more specific one
-	 * ("article-header", "post-meta" against "header-article-body") */
-	if (pos && neg) {
-		if (last < 0)
-			pos = 0;
-		else
-			neg = 0;
-	}
-	return (pos ? CW_POS : 0) | (neg ? CW_NEG : 0) | (strong ? CW_STRONG : 0);
-}
-
-static int is_blockish(GumboTag t)
-{
-	switch (t) {
-	case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_TABLE:
-	case GUMBO_TAG_UL: case GUMBO_TAG_OL: case GUMBO_TAG_DL:
-	case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_BLOCKQUOTE:
-	case GUMBO_TAG_PRE: case GUMBO_TAG_FIGURE: case GUMBO_TAG_H1:
-	case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
-	case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_MAIN:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/* Boilerplate at any size: a boilerplate class or id and no content one
- * (or a strong boilerplate word), or an element that is never article
- * text. body, html, main and article elements are never junk here. */
-static int junk_el(const GumboNode *n, int cw)
-{
-	GumboTag t = n->v.element.tag;
-
-	if (t == GUMBO_TAG_BODY || t == GUMBO_TAG_HTML || t == GUMBO_TAG_MAIN ||
-	    t == GUMBO_TAG_ARTICLE)
-		return 0;
-	if (t == GUMBO_TAG_FIGURE || t == GUMBO_TAG_FIGCAPTION)
-		return 1;
-	return (cw & CW_STRONG) || ((cw & CW_NEG) && !(cw & CW_POS));
-}
-
-static uint32_t count_text(const char *s, size_t n, uint32_t *commas,
-    uint32_t *alnum, int *ws)
-{
-	uint32_t len = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
-			if (!*ws)
-				len++;
-			*ws = 1;
-		} else {
-			if (c == ',')
-				(*commas)++;
-			else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-				(*alnum)++;
-			else if ((c >= '0' && c <= '9') || c >= 0x80)
-				(*alnum)++;
-			len++;
-			*ws = 0;
-		}
-	}
-	return len;
-}
-
-/* Number the elements and gather statistics bottom-up. */
-static void gather(const GumboNode *root)
-{
-	struct stack *s = &walk_st;
-	size_t base = s->n;
-	int ws = 1, cw;
-
-	nstats = 0;
-	st_push(s, root);
-	while (s->n > base) {
-		struct frame *f = &s->f[s->n - 1];
-		const GumboVector *ch = children(f->n);
-		const GumboNode *c;
-		if (!ch || f->i >= ch->length) {
-			/* leaving f->n: fold its statistics into its parent */
-			struct nstat *me = is_el(f->n) ? st_of(f->n) : NULL;
-			s->n--;
-			if (me && s->n > base) {
-				struct nstat *up = st_of(s->f[s->n - 1].n);
-				if (up) {
-					up->tlen += me->tlen;
-					up->llen += me->llen;
-					up->commas += me->commas;
-					up->alnum += me->alnum;
-					up->np += me->np + (f->n->v.element.tag == GUMBO_TAG_P && me->tlen > 0);
-					up->nli += me->nli + (f->n->v.element.tag == GUMBO_TAG_LI);
-					up->nblock += is_blockish(f->n->v.element.tag);
-				}
-			}
-			continue;
-		}
-		c = ch->data[f->i++];
-		if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_WHITESPACE ||
-		    c->type == GUMBO_NODE_CDATA) {
-			struct nstat *up = is_el(f->n) ? st_of(f->n) : NULL;
-			uint32_t cm = 0, an = 0, l;
-			const GumboNode *a;
-			if (!up)
-				continue;
-			l = count_text(c->v.text.text, strlen(c->v.text.text), &cm, &an, &ws);
-			up->tlen += l;
-			up->alnum += an;
-			up->commas += cm;
-			for (a = f->n; a && is_el(a); a = a->parent)
-				if (a->v.element.tag == GUMBO_TAG_A) {
-					up->llen += l;
-					break;
-				} else if (is_blockish(a->v.element.tag)) {
-					break;
-				}
-			continue;
-		}
-		if (!is_el(c))
-			continue;
-		((GumboNode *)c)->parse_flags = 0;
-		if (dropped(c))
-			continue;
-		if (nstats == capstats) {
-			size_t nc = capstats ? capstats * 2 : 1024;
-			struct nstat *q = realloc(stats, nc * sizeof(*q));
-			if (!q)
-				err(1, "out of memory");
-			stats = q;
-			capstats = nc;
-		}
-		memset(&stats[nstats], 0, sizeof(stats[0]));
-		stats[nstats].node = c;
-		cw = class_weight(c);
-		stats[nstats].weight = (int8_t)((cw & CW_POS ? 25 : 0) - (cw & CW_NEG ? 25 : 0));
-		stats[nstats].junk = (uint8_t)junk_el(c, cw);
-		((GumboNode *)c)->parse_flags = (GumboParseFlags)(++nstats);
-		if (stats[nstats - 1].junk)
-			continue; /* junk gives nothing to its ancestors */
-		st_push(s, c);
-	}
-}
-
-static float tag_score(GumboTag t)
-{
-	switch (t) {
-	case GUMBO_TAG_DIV: return 5;
-	case GUMBO_TAG_ARTICLE: return 10;
-	case GUMBO_TAG_MAIN: case GUMBO_TAG_SECTION: return 3;
-	case GUMBO_TAG_PRE: case GUMBO_TAG_TD: case GUMBO_TAG_BLOCKQUOTE: return 3;
-	case GUMBO_TAG_ADDRESS: case GUMBO_TAG_OL: case GUMBO_TAG_UL:
-	case GUMBO_TAG_DL: case GUMBO_TAG_DD: case GUMBO_TAG_DT:
-	case GUMBO_TAG_LI: case GUMBO_TAG_FORM: return -3;
-	case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
-	case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
-	case GUMBO_TAG_TH: return -5;
-	default: return 0;
-	}
-}
-
-static float link_density(const struct nstat *s)
-{
-	return s->tlen ? (float)s->llen / (float)s->tlen : 0;
-}
-
-/* Score paragraphs into their ancestors (parent fully, grandparent a
- * half, further up a third of the level), and return the best candidate. */
-static const GumboNode *score_all(const GumboNode *root, float *best_score)
-{
-	struct stack *s = &walk_st;
-	size_t base = s->n;
-	const GumboNode *best = NULL;
-	float bs = 0;
-
-	st_push(s, root);
-	while (s->n > base) {
-		struct frame *f = &s->f[s->n - 1];
-		const GumboVector *ch = children(f->n);
-		const GumboNode *c, *a;
-		struct nstat *cs;
-		GumboTag t;
-		int level;
-		float sc;
-		if (!ch || f->i >= ch->length) {
-			s->n--;
-			continue;
-		}
-		c = ch->data[f->i++];
-		if (!is_el(c) || !(cs = st_of(c)) || cs->junk)
-			continue;
-		st_push(s, c);
-		t = c->v.element.tag;
-		if (!(t == GUMBO_TAG_P || t == GUMBO_TAG_PRE || t == GUMBO_TAG_TD ||
-		    ((t == GUMBO_TAG_DIV || t == GUMBO_TAG_SECTION) && cs->nblock == 0)))
-			continue;
-		if (cs->tlen < 25 || link_density(cs) > 0.5f)
-			continue;
-		sc = 1 + (float)cs->commas + (cs->tlen / 100 < 3 ? (float)(cs->tlen / 100) : 3);
-		for (a = c->parent, level = 0; a && is_el(a) && level < 5; a = a->parent, level++) {
-			struct nstat *as = st_of(a);
-			if (!as)
-				break;
-			if (!as->scored) {
-				as->scored = 1;
-				as->score = tag_score(a->v.element.tag) + as->weight;
-			}
-			as->score += level == 0 ? sc : level == 1 ? sc / 2 : sc / (float)(level * 3);
-		}
-	}
-	/* final scores: scaled by how much of the text is not links */
-	st_push(s, root);
-	while (s->n > base) {
-		struct frame *f = &s->f[s->n - 1];
-		const GumboVector *ch = children(f->n);
-		const GumboNode *c;
-		struct nstat *cs;
-		if (!ch || f->i >= ch->length) {
-			s->n--;
-			continue;
-		}
-		c = ch->data[f->i++];
-		if (!is_el(c) || !(cs = st_of(c)) || cs->junk)
-			continue;
-		st_push(s, c);
-		if (!cs->scored)
-			continue;
-		cs->score *= 1 - link_density(cs);
-		if (!best || cs->score > bs) {
-			best = c;
-			bs = cs->score;
-		}
-	}
-	*best_score = bs;
-	return best;
-}
-
-static const char *const filler[] = {
-	"advertisement", "ad", "ads", "sponsored", "sponsored content",
-	"story continues below", "story continues below advertisement",
-	"scroll to continue", "advertisement scroll to continue",
-	"continue reading", "read more", "skip advertisement", NULL,
-};
-
-/* Whether a short block says only "Advertisement" or the like: its
- * letters, lower-cased, with single spaces, are one of filler[]. */
-static int filler_text(const GumboNode *n)
-{
-	static struct mkt_buf t = MKT_BUF_INIT;
-	struct text_opts o = { 0, NULL, 0 };
-	char w[64];
-	size_t i, k = 0;
-	const char *const *f;
-
-	mkt_buf_reset(&t);
-	text_of(n, &o, &t);
-	for (i = 0; i < t.len && k < sizeof(w) - 1; i++) {
-		unsigned char c = (unsigned char)t.p[i];
-		if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-			w[k++] = (char)(c | 0x20);
-		else if (k && w[k - 1] != ' ')
-			w[k++] = ' ';
-	}
-	while (k && w[k - 1] == ' ')
-		k--;
-	w[k] = '\0';
-	for (f = filler; *f; f++)
-		if (!strcmp(w, *f))
-			return 1;
-	return 0;
-}
-
-/* Whether element n inside the content block is left out of it. */
-static int content_junk(const GumboNode *n)
-{
-	const struct nstat *s = st_of(n);
-	GumboTag t = n->v.element.tag;
-	float ld;
-
-	if (!s)
-		return 1;
-	if (s->junk || t == GUMBO_TAG_H1)
-		return 1;
-	if (s->alnum == 0 && t != GUMBO_TAG_BR && t != GUMBO_TAG_HR && t != GUMBO_TAG_IMG)
-		return 1;
-	if (s->tlen < 48 && (t == GUMBO_TAG_P || t == GUMBO_TAG_DIV ||
-	    t == GUMBO_TAG_SPAN || t == GUMBO_TAG_SECTION) && filler_text(n))
-		return 1;
-	ld = link_density(s);
-	switch (t) {
-	case GUMBO_TAG_P:
-		return s->tlen > 0 && ld > 0.5f;
-	case GUMBO_TAG_UL: case GUMBO_TAG_OL:
-		return s->commas < 10 && ld > 0.5f;
-	case GUMBO_TAG_DIV: case GUMBO_TAG_SECTION: case GUMBO_TAG_TABLE:
-	case GUMBO_TAG_DL:
-		if (s->weight < 0)
-			return 1;
-		if (s->commas >= 10)
-			return 0;
-		if (s->nli > s->np + 2 && s->np == 0 && ld > 0.2f)
-			return 1;
-		if (s->weight < 25 && ld > 0.33f)
-			return 1;
-		if (s->weight >= 25 && ld > 0.5f)
-			return 1;
-		return 0;
-	default:
-		return 0;
-	}
-}
-
 /* ---- text of a subtree ---- */
 
 void text_of(const GumboNode *node, const struct text_opts *o,
@@ -948,13 +509,13 @@ void text_of(const GumboNode *node, const struct text_opts *o,
 	st_push(s, node);
 	while (s->n > base) {
 		struct frame *f = &s->f[s->n - 1];
-		const GumboVector *ch = children(f->n);
+		const GumboVector *ch = el_children(f->n);
 		const GumboNode *c;
 		if (!ch || f->i >= ch->length) {
 			/* leaving an element */
 			const GumboNode *e = f->n;
 			s->n--;
-			if (!is_el(e))
+			if (!el_is(e))
 				continue;
 			if (block_kind(e->v.element.tag))
 				tw_break(&w, block_kind(e->v.element.tag));
@@ -963,7 +524,7 @@ void text_of(const GumboNode *node, const struct text_opts *o,
 			else if (e->v.element.tag == GUMBO_TAG_TD || e->v.element.tag == GUMBO_TAG_TH)
 				w.sp = w.b->len > w.start;
 			else if (e->v.element.tag == GUMBO_TAG_A && o->links) {
-				const char *h = attr(e, "href");
+				const char *h = el_attr(e, "href");
 				if (h && *h && *h != '#' && strncasecmp(h, "javascript:", 11)) {
 					mkt_buf_reset(&url);
 					url_resolve(o->base, h, strlen(h), &url);
@@ -982,9 +543,9 @@ void text_of(const GumboNode *node, const struct text_opts *o,
 			tw_text(&w, c->v.text.text, strlen(c->v.text.text));
 			continue;
 		}
-		if (!is_el(c) || dropped(c))
+		if (!el_is(c) || el_dropped(c, !o->keep_forms))
 			continue;
-		if (o->cleanup && content_junk(c))
+		if (o->skip && o->skip(c))
 			continue;
 		if (c->v.element.tag == GUMBO_TAG_BR) {
 			tw_owed(&w);
@@ -1003,123 +564,4 @@ void text_of(const GumboNode *node, const struct text_opts *o,
 		}
 	}
 	mkt_buf_free(&url);
-}
-
-/* ---- main content ---- */
-
-static int ends_sentence(const GumboNode *n)
-{
-	/* the last text of n ends in '.', '!' or '?' (quotes allowed) */
-	const GumboNode *c = n;
-
-	for (;;) {
-		const GumboVector *ch = children(c);
-		if (!ch || !ch->length)
-			break;
-		c = ch->data[ch->length - 1];
-	}
-	if (c->type == GUMBO_NODE_TEXT) {
-		const char *t = c->v.text.text;
-		size_t l = strlen(t);
-		while (l && (t[l - 1] == ' ' || t[l - 1] == '\n' || t[l - 1] == '"'))
-			l--;
-		return l && (t[l - 1] == '.' || t[l - 1] == '!' || t[l - 1] == '?');
-	}
-	return 0;
-}
-
-int main_text(const GumboNode *root, const struct text_opts *o,
-    struct mkt_buf *out)
-{
-	struct text_opts to = *o;
-	const GumboNode *top, *parent;
-	struct nstat *ts;
-	float bs, thr;
-	unsigned i;
-
-	gather(root);
-	top = score_all(root, &bs);
-	if (!top || !(ts = st_of(top))) {
-		to.cleanup = 0;
-		text_of(root, &to, out);
-		return -1;
-	}
-	/* climb while the parent holds the content more fully */
-	for (parent = top->parent; parent && is_el(parent) &&
-	    parent->v.element.tag != GUMBO_TAG_BODY; parent = parent->parent) {
-		struct nstat *ps = st_of(parent);
-		if (!ps)
-			break;
-		if (ps->scored && ps->score > bs) {
-			top = parent;
-			bs = ps->score;
-			ts = ps;
-			continue;
-		}
-		if (ps->np > ts->np * 2 && ps->scored && ps->score > bs * 0.75f) {
-			top = parent;
-			ts = ps;
-			continue;
-		}
-		break;
-	}
-	/* descend while one child holds most of the text and what is left
-	 * beside it is mostly links (a layout table cell, a wrapper) */
-	for (;;) {
-		const GumboNode *into = NULL;
-		for (i = 0; i < top->v.element.children.length; i++) {
-			const GumboNode *c = top->v.element.children.data[i];
-			struct nstat *cs;
-			uint32_t rest, rlinks;
-			if (!is_el(c) || !(cs = st_of(c)) || cs->junk)
-				continue;
-			if (cs->tlen * 10 < ts->tlen * 6)
-				continue;
-			rest = ts->tlen - cs->tlen;
-			rlinks = ts->llen - cs->llen;
-			if (rest == 0 || rlinks * 2 > rest)
-				into = c;
-			break;
-		}
-		if (!into)
-			break;
-		top = into;
-		ts = st_of(into);
-		if (ts->scored && ts->score > 0)
-			bs = ts->score;
-	}
-	to.cleanup = 1;
-	parent = top->parent;
-	if (!parent || !is_el(parent)) {
-		text_of(top, &to, out);
-		return 0;
-	}
-	/* the top candidate and its siblings that look like content too */
-	thr = bs * 0.2f > 10 ? bs * 0.2f : 10;
-	for (i = 0; i < parent->v.element.children.length; i++) {
-		const GumboNode *c = parent->v.element.children.data[i];
-		struct nstat *cs;
-		int take = 0;
-		if (!is_el(c) || !(cs = st_of(c)) || cs->junk)
-			continue;
-		if (c == top) {
-			take = 1;
-		} else if (cs->scored && cs->score >= thr) {
-			take = 1;
-		} else if (c->v.element.tag == GUMBO_TAG_P) {
-			float ld = link_density(cs);
-			if (cs->tlen > 80 && ld < 0.25f)
-				take = 1;
-			else if (cs->tlen > 0 && ld == 0 && ends_sentence(c))
-				take = 1;
-		}
-		if (!take)
-			continue;
-		if (out->len)
-			mkt_buf_add(out, "\n\n", 2);
-		text_of(c, &to, out);
-		while (out->len && out->p[out->len - 1] == '\n')
-			out->p[--out->len] = '\0';
-	}
-	return 0;
 }

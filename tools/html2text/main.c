@@ -189,7 +189,7 @@ struct card_ctx {
 static void emit_card(const GumboNode *el, void *arg)
 {
 	struct card_ctx *cx = arg;
-	struct text_opts to = { opt.links, cx->base, 0 };
+	struct text_opts to = { opt.links, cx->base, 0, NULL };
 	struct mkt_buf *b = &out.b;
 	size_t i;
 
@@ -248,7 +248,7 @@ static void join_match(const GumboNode *el, void *arg)
  * --select, or the whole. */
 static void doc_text(const GumboNode *root, const char *base, struct mkt_buf *dst)
 {
-	struct text_opts to = { opt.links, base, 0 };
+	struct text_opts to = { opt.links, base, 0, NULL };
 
 	if (opt.main_only) {
 		main_text(root, &to, dst);
