@@ -6,7 +6,8 @@
  * field's value (murmur2 partitioner, as Java producers key), the message
  * timestamp can come from a field, headers from fields. Defaults are the
  * safe ones: acks=all, idempotence on; batching by linger.ms. A full
- * local queue is back-pressure: poll and retry, never drop.
+ * local queue is back-pressure: poll and retry, never drop; a SIGTERM or
+ * SIGINT ends the wait, and the line that waited is counted as not sent.
  *
  * Delivery reports are served between lines, whenever input pauses, and
  * at the end, where the producer flushes and waits for every report (up
@@ -57,9 +58,11 @@ struct settings {
 };
 
 /* Delivery counts, updated by the delivery report callback (which runs
- * inside rd_kafka_poll/flush on this thread). */
+ * inside rd_kafka_poll/flush on this thread), and how many lines had to
+ * wait for room in the local queue. */
 static struct {
 	uint64_t sent, delivered, failed;
+	uint64_t waited;
 } stats;
 
 static const char *input_name = "stdin";
@@ -138,6 +141,32 @@ static void on_error(rd_kafka_t *rk, int e, const char *reason, void *opaque)
 	}
 }
 
+/* At -v, the producer settings in force once the defaults and -X are
+ * applied (librdkafka's own defaults included), so that a run can be
+ * compared with another client's like with like. */
+static void say_settings(const rd_kafka_conf_t *conf)
+{
+	static const char *const names[] = {
+		"acks", "enable.idempotence", "linger.ms", "batch.num.messages",
+		"batch.size", "compression.codec", "partitioner",
+		"message.timeout.ms", "queue.buffering.max.messages", NULL,
+	};
+	char line[600], val[128];
+	size_t i, len = 0, n;
+
+	if (mkt_verbosity < 1)
+		return;
+	line[0] = '\0';
+	for (i = 0; names[i] != NULL && len < sizeof(line); i++) {
+		n = sizeof(val);
+		if (rd_kafka_conf_get(conf, names[i], val, &n) != RD_KAFKA_CONF_OK)
+			continue;
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " %s=%s",
+		    names[i], val);
+	}
+	mkt_info(1, "producer:%s", line);
+}
+
 static void on_pause(void *arg)
 {
 	rd_kafka_poll((rd_kafka_t *)arg, 0);
@@ -156,8 +185,29 @@ static void field_bytes(const struct mkt_jfield *f, struct mkt_buf *tmp,
 	}
 }
 
+/* Wait for room in the local queue (back-pressure): serve delivery
+ * reports, which free it. Said at -v, once a second at most. */
+static void queue_full_wait(rd_kafka_t *rk, uint64_t lineno, int first)
+{
+	static int64_t last;
+	int64_t now;
+
+	if (first) {
+		stats.waited++;
+		now = mkt_mono_ns();
+		if (mkt_verbosity >= 1 && now - last >= 1000000000LL) {
+			last = now;
+			mkt_info(1, "%s:%llu: local queue full (%d message(s) "
+			    "waiting): waiting for deliveries", input_name,
+			    (unsigned long long)lineno, rd_kafka_outq_len(rk));
+		}
+	}
+	rd_kafka_poll(rk, 100);
+}
+
 /* Send one line. Returns 0 (handed to the producer), 1 (bad line,
- * reported) or -1 (producer refused it for good). Blocks in rd_kafka_poll
+ * reported) or -1 (producer refused it for good, or a stop signal came
+ * while it waited for room in the local queue). Blocks in rd_kafka_poll
  * while the local queue is full. */
 static int send_line(rd_kafka_t *rk, rd_kafka_topic_t *rkt,
     const struct settings *s, struct mkt_jobj *o, struct mkt_buf *ktmp,
@@ -170,6 +220,7 @@ static int send_line(rd_kafka_t *rk, rd_kafka_topic_t *rkt,
 	rd_kafka_resp_err_t e;
 	char why[200];
 	size_t i;
+	int tries = 0;
 
 	if (!s->raw) {
 		if (mkt_json_scan(o, line, len, why, sizeof(why)) < 0) {
@@ -228,16 +279,20 @@ static int send_line(rd_kafka_t *rk, rd_kafka_topic_t *rkt,
 		    RD_KAFKA_V_HEADERS(hdrs),
 		    RD_KAFKA_V_OPAQUE((void *)(uintptr_t)lineno),
 		    RD_KAFKA_V_END);
-		if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+		if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL || mkt_stop)
 			break;
 		/* back-pressure: serve reports until there is room */
-		rd_kafka_poll(rk, 100);
+		queue_full_wait(rk, lineno, tries++ == 0);
 	}
 	if (e) {
 		if (hdrs)
 			rd_kafka_headers_destroy(hdrs);
-		mkt_rec_warn(input_name, lineno, "not sent: %s",
-		    rd_kafka_err2str(e));
+		if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL)
+			mkt_rec_warn(input_name, lineno, "not sent: stopped while "
+			    "the local queue was full");
+		else
+			mkt_rec_warn(input_name, lineno, "not sent: %s",
+			    rd_kafka_err2str(e));
 		return -1;
 	}
 	stats.sent++;
@@ -431,6 +486,7 @@ int main(int argc, char **argv)
 			return MKT_EXIT_USAGE;
 		}
 	}
+	say_settings(conf);
 	rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
 	rd_kafka_conf_set_log_cb(conf, on_log);
 	rd_kafka_conf_set_error_cb(conf, on_error);
@@ -480,7 +536,8 @@ int main(int argc, char **argv)
 				break;
 		}
 		if (unbuffered) {
-			rd_kafka_flush(rk, (int)s.timeout_ms + 1000);
+			while (rd_kafka_outq_len(rk) > 0 && !mkt_stop)
+				rd_kafka_flush(rk, 100);
 		} else if (++since_poll >= POLL_EVERY) {
 			since_poll = 0;
 			rd_kafka_poll(rk, 0);
@@ -514,6 +571,9 @@ int main(int argc, char **argv)
 		warnx("%llu line(s) not sent", (unsigned long long)not_sent);
 		status = MKT_EXIT_FAIL;
 	}
+	if (stats.waited)
+		mkt_info(1, "%llu line(s) waited for room in the local queue",
+		    (unsigned long long)stats.waited);
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)stats.delivered);
 	mkt_info(1, "%s message(s) delivered to %s", num, s.topic);
 

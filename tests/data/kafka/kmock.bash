@@ -53,6 +53,18 @@ wait_lines() {
 	return 1
 }
 
+# wait_grep FILE REGEX [SECONDS] -- until a line of FILE matches REGEX
+# (grep -E); fails, saying so, when it does not within SECONDS (20).
+wait_grep() {
+	local i
+	for i in $(seq $((${3:-20} * 10))); do
+		grep -qE -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "$1: no line matching '$2' within ${3:-20} s" >&2
+	return 1
+}
+
 # ticks N [FIRST_TS] -- N tick lines over 5 symbols, i = 1..N, ts 1 s apart.
 ticks() {
 	awk -v n="$1" -v t0="${2:-1704931200000}" 'BEGIN {
