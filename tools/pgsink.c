@@ -42,7 +42,7 @@
 #include "timeutil.h"
 
 #define STAGE "pg_temp.pgsink_stage"
-#define SEQCOL "\"pgsink seq\""
+#define TALIAS "\"pgsink target\""
 #define PUSH_CHUNK (512 * 1024)
 #define NAME_MAX_BYTES 63 /* NAMEDATALEN - 1 */
 #define RETRY_MAX 8       /* tries again after serialization failures */
@@ -83,6 +83,7 @@ struct column {
 	char *qname;    /* quoted identifier */
 	int kind;       /* enum kind */
 	int bin;        /* enum bin */
+	int eq;         /* = compares stored values exactly (else as text) */
 };
 
 /* One buffered line of the open batch. */
@@ -573,6 +574,15 @@ static int load_columns(void)
 		default: c->kind = (cat[0] == 'D') ? K_TIME : K_OTHER;
 		}
 		switch (oid) {
+		case 16: case 18: case 19: case 20: case 21: case 23: case 25: case 26:
+		case 700: case 701: case 1042: case 1043: case 1082: case 1114:
+		case 1184: case 2950: case 3802:
+			c->eq = 1;
+			break;
+		default:
+			c->eq = 0;
+		}
+		switch (oid) {
 		case 25: case 1042: case 1043: c->bin = B_TEXT; break;
 		case 21: c->bin = B_I2; break;
 		case 23: c->bin = B_I4; break;
@@ -698,9 +708,11 @@ static void resolve_names(void)
 	}
 }
 
-/* Per-session setup: in key mode the staging table, a temporary copy of
- * the target's columns plus a sequence column that orders the lines of a
- * batch. Returns DB_OK or an error kind. */
+/* Per-session setup: in key mode the staging table, a temporary table
+ * of the target's columns (no defaults, no constraints, no indexes).
+ * Each COPY into it starts with TRUNCATE (a new, empty file), so its
+ * rows lie in the order of their lines, and ctid orders them. Returns
+ * DB_OK or an error kind. */
 static int session_setup(void)
 {
 	int rc;
@@ -709,8 +721,8 @@ static int session_setup(void)
 		return DB_OK;
 	mkt_buf_reset(&S.sql);
 	mkt_buf_printf(&S.sql, "DROP TABLE IF EXISTS " STAGE "; "
-	    "CREATE TEMP TABLE pgsink_stage AS SELECT * FROM %s WITH NO DATA; "
-	    "ALTER TABLE " STAGE " ADD COLUMN " SEQCOL " bigserial", S.qtable.p);
+	    "CREATE TEMP TABLE pgsink_stage AS SELECT * FROM %s WITH NO DATA",
+	    S.qtable.p);
 	if (S.sql.oom)
 		err(1, "out of memory");
 	rc = db_exec(S.sql.p, PGRES_COMMAND_OK);
@@ -1546,6 +1558,8 @@ static int copy_start(size_t i, const char *target)
 	int bin = mask_get(S.masks + i * S.nw, S.ncol);
 
 	mkt_buf_reset(&S.sql);
+	if (strcmp(target, STAGE) == 0)
+		mkt_buf_adds(&S.sql, "TRUNCATE " STAGE "; ");
 	mkt_buf_printf(&S.sql, "COPY %s (", target);
 	add_cols(i);
 	mkt_buf_adds(&S.sql, bin ? ") FROM STDIN (FORMAT binary)" : ") FROM STDIN");
@@ -1642,7 +1656,7 @@ static int run_close(size_t end)
 
 	m = S.masks + S.run_first * S.nw;
 	mkt_buf_reset(&S.sql);
-	mkt_buf_printf(&S.sql, "INSERT INTO %s (", S.qtable.p);
+	mkt_buf_printf(&S.sql, "INSERT INTO %s AS " TALIAS " (", S.qtable.p);
 	add_cols(S.run_first);
 	if (S.batch_dup || S.always_distinct) {
 		mkt_buf_adds(&S.sql, ") SELECT DISTINCT ON (");
@@ -1653,7 +1667,7 @@ static int run_close(size_t end)
 		mkt_buf_adds(&S.sql, " FROM " STAGE " ORDER BY ");
 		for (size_t k = 0; k < S.nkey; k++)
 			mkt_buf_printf(&S.sql, "%s,", S.col[S.keycol[k]].qname);
-		mkt_buf_adds(&S.sql, SEQCOL " DESC");
+		mkt_buf_adds(&S.sql, "ctid DESC");
 	} else {
 		/* no key repeats in this batch: no sort needed */
 		mkt_buf_adds(&S.sql, ") SELECT ");
@@ -1665,22 +1679,41 @@ static int run_close(size_t end)
 		mkt_buf_printf(&S.sql, "%s%s", k ? "," : "", S.col[S.keycol[k]].qname);
 	mkt_buf_adds(&S.sql, ") DO ");
 	{
+		/* UPDATE SET c = EXCLUDED.c, ... WHERE (t.c, ...) IS DISTINCT
+		 * FROM (EXCLUDED.c, ...): a row whose values are all as stored is
+		 * left alone (no new row version, no index entries, no WAL for
+		 * it), so a replay writes almost nothing. Types whose = is not
+		 * "the same value as stored" (numeric 1.0 = 1.00, json has none)
+		 * are compared as text. */
+		struct mkt_buf *w = &S.tmp;
 		int nset = 0;
+
+		mkt_buf_reset(w);
 		for (size_t ci = 0; ci < S.ncol; ci++) {
-			int iskey = 0;
-			if (!mask_get(m, ci))
+			const char *cast = S.col[ci].eq ? "" : "::text";
+			if (!mask_get(m, ci) || is_key(ci))
 				continue;
-			for (size_t k = 0; k < S.nkey; k++)
-				iskey |= S.keycol[k] == (int)ci;
-			if (iskey)
-				continue;
-			mkt_buf_printf(&S.sql, "%s%s = EXCLUDED.%s", nset++ ? ", " : "UPDATE SET ",
+			mkt_buf_printf(&S.sql, "%s%s = EXCLUDED.%s", nset ? ", " : "UPDATE SET ",
 			    S.col[ci].qname, S.col[ci].qname);
+			mkt_buf_printf(w, "%s" TALIAS ".%s%s", nset ? ", " : "", S.col[ci].qname, cast);
+			nset++;
 		}
-		if (nset == 0)
+		if (nset == 0) {
 			mkt_buf_adds(&S.sql, "NOTHING");
+		} else {
+			mkt_buf_adds(&S.sql, nset > 1 ? " WHERE (" : " WHERE ");
+			mkt_buf_add(&S.sql, w->p, w->len);
+			mkt_buf_adds(&S.sql, nset > 1 ? ") IS DISTINCT FROM (" : " IS DISTINCT FROM ");
+			for (size_t ci = 0, n = 0; ci < S.ncol; ci++) {
+				if (!mask_get(m, ci) || is_key(ci))
+					continue;
+				mkt_buf_printf(&S.sql, "%sEXCLUDED.%s%s", n++ ? ", " : "",
+				    S.col[ci].qname, S.col[ci].eq ? "" : "::text");
+			}
+			if (nset > 1)
+				mkt_buf_addc(&S.sql, ')');
+		}
 	}
-	mkt_buf_adds(&S.sql, "; TRUNCATE " STAGE);
 	if (S.sql.oom)
 		err(1, "out of memory");
 	return db_exec(S.sql.p, PGRES_COMMAND_OK);
