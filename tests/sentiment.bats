@@ -346,6 +346,21 @@ accuracy() {
 	assert_output '["AAPL","BRK.B","NVDA","F","BAC","BTC","ETH","BCH","AMD","TSLA"]'
 }
 
+@test "symbols: a listed ticker that is also an English word needs a cue" {
+	run bash -c "set -o pipefail; printf '%s\n' 'NOW is the time to buy. COST cutting helps. LOW prices, NET income.' | sentiment --text | jq -c .symbols"
+	assert_output '[]'
+	run bash -c "set -o pipefail; printf '%s\n' 'Shares of NOW rose. COST shares fell. \$LOW, NYSE:NET and (SHOP) too. TSLA and AMD rose.' | sentiment --text | jq -c .symbols"
+	assert_output '["NOW","COST","LOW","NET","SHOP","TSLA","AMD"]'
+	# flagged in the file, or a word of the lexicon or the built-in lists
+	printf 'ZAP\tZap Corp\t\tword\nZIP\tZip Corp\nGOOD\tGood Corp\n' >"$BATS_TEST_TMPDIR/sym.tsv"
+	run bash -c "set -o pipefail; printf 'ZAP and ZIP and GOOD moved.\nZAP shares and GOOD stock and stock in ZIP moved.\n' | sentiment --text --symbols '$BATS_TEST_TMPDIR/sym.tsv' | jq -c .symbols"
+	assert_output $'["ZIP"]\n["ZAP","GOOD","ZIP"]'
+	printf 'ZAP\tZap Corp\t\twords\n' >"$BATS_TEST_TMPDIR/bad.tsv"
+	run sentiment --symbols "$BATS_TEST_TMPDIR/bad.tsv" </dev/null
+	assert_failure 1
+	assert_output --partial "bad.tsv:1: flag 'words'"
+}
+
 @test "symbols: a company name matches capitalised only, a lower-case alias any case" {
 	printf 'ACME\tAcme Corp\tAcme,widgetcoin\n' >"$BATS_TEST_TMPDIR/sym.tsv"
 	run bash -c "printf 'acme fell. Acme rose. WIDGETCOIN and Widgetcoin.\n' | sentiment --text --symbols '$BATS_TEST_TMPDIR/sym.tsv' | jq -c .symbols"
@@ -522,10 +537,12 @@ accuracy() {
 	man_lint sentiment.1
 	cd "$BATS_TEST_TMPDIR"
 	run_man_examples sentiment.1
-	[ "$MAN_EXAMPLES_RUN" -ge 2 ]
-	# what the first example prints
+	[ "$MAN_EXAMPLES_RUN" -ge 3 ]
+	# what the examples print
 	run bash -o pipefail -c "$(man_examples sentiment.1 | sed -n 1p)"
 	assert_success
 	run jq -r .sentiment.label <<<"$output"
 	assert_output $'bullish\nneutral'
+	run bash -o pipefail -c "$(man_examples sentiment.1 | sed -n 3p)"
+	assert_output $'["bearish",[]]\n["bullish",["NOW"]]'
 }

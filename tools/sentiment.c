@@ -130,6 +130,7 @@ enum {
 	WC_UNIT = 1 << 26,       /* mn, million: what follows an amount */
 	WC_DIRNEXT = 1 << 27,    /* by, in, on: may follow "up" or "down" */
 	WC_PARTICLE = 1 << 28,   /* up, down: also the particle of a verb */
+	WC_SHARES = 1 << 29,     /* shares, stock: "NOW shares", "shares of NOW" */
 };
 
 /* token flags */
@@ -254,6 +255,7 @@ static const struct wclass wclasses[] = {
 	    "percent pct tonnes" },
 	{ WC_DIRNEXT, "by in on at year" },
 	{ WC_PARTICLE, "up down" },
+	{ WC_SHARES, "shares stock stocks" },
 };
 
 /* Byte classes for the tokenizer. */
@@ -1814,6 +1816,7 @@ struct symname {
 };
 
 static char **symtab;             /* tickers */
+static uint8_t *symword;          /* per ticker: also a common English word */
 static size_t nsym, capsym;
 static struct mkt_map tickers = MKT_MAP_INIT;
 static struct symname *names;
@@ -1823,6 +1826,7 @@ static int sym_intern(const char *t, size_t n)
 {
 	int isnew;
 	void **slot;
+	uint8_t *w;
 	char low[32];
 	size_t k;
 
@@ -1840,8 +1844,12 @@ static int sym_intern(const char *t, size_t n)
 		if (!q)
 			err(1, "out of memory");
 		symtab = q;
+		if (!(w = realloc(symword, nc)))
+			err(1, "out of memory");
+		symword = w;
 		capsym = nc;
 	}
+	symword[nsym] = 0;
 	if (!(symtab[nsym] = strndup(t, n)))
 		err(1, "out of memory");
 	for (k = 0; k < n; k++)
@@ -1906,7 +1914,9 @@ static void name_add(const char *s, size_t len, int sym, const char *path, size_
 	nnames++;
 }
 
-/* ticker<TAB>name<TAB>aliases (comma separated; the last two optional). */
+/* ticker<TAB>name<TAB>aliases<TAB>flags (aliases comma separated; the
+ * last three optional). The flag "word" marks a ticker that is also a
+ * common English word (NOW, LOW, COST): see bare_ticker(). */
 static void load_symbols(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -1917,7 +1927,7 @@ static void load_symbols(const char *path)
 	if (!f)
 		err(1, "%s", path);
 	while ((n = getline(&line, &cap, f)) > 0) {
-		char *col[3] = { line, NULL, NULL }, *p;
+		char *col[4] = { line, NULL, NULL, NULL }, *p;
 		int k = 0, sym;
 		size_t tl;
 		lineno++;
@@ -1925,7 +1935,7 @@ static void load_symbols(const char *path)
 			line[--n] = '\0';
 		if (n == 0 || line[0] == '#')
 			continue;
-		for (p = line; *p && k < 2; p++)
+		for (p = line; *p && k < 3; p++)
 			if (*p == '\t') {
 				*p = '\0';
 				col[++k] = p + 1;
@@ -1937,6 +1947,12 @@ static void load_symbols(const char *path)
 				    path, lineno, col[0]);
 		if ((sym = sym_intern(col[0], tl)) < 0)
 			errx(1, "%s:%zu: ticker missing or too long", path, lineno);
+		if (col[3]) {
+			if (strcmp(col[3], "word") && *col[3])
+				errx(1, "%s:%zu: flag '%s': expected \"word\" or nothing",
+				    path, lineno, col[3]);
+			symword[sym] = *col[3] != '\0';
+		}
 		if (col[1] && *col[1])
 			name_add(col[1], strlen(col[1]), sym, path, lineno);
 		if (col[2]) {
@@ -1984,7 +2000,12 @@ static struct found syms = { .max = MAX_SYMBOLS };
 static struct found ents = { .max = MAX_ENTITIES };
 
 /* Whether a bare upper-case word may be read as the ticker of a listed
- * company: listed, three letters or more, and not a common acronym. */
+ * company: listed, three letters or more, and not a common acronym. A
+ * ticker that is also a common English word (flagged in the symbols
+ * file, or a word of the lexicon or of the built-in lists) is read so
+ * only next to "shares" or "stock" ("NOW shares rose", "shares of NOW"):
+ * "NOW is the time" names no company. Cashtags, EXCHANGE:TICKER and
+ * "(NOW)" are cues enough, and are found apart from this. */
 static int bare_ticker(const struct toks *ts, const struct tok *t, int *sym)
 {
 	void **slot;
@@ -2001,6 +2022,13 @@ static int bare_ticker(const struct toks *ts, const struct tok *t, int *sym)
 	if (!(slot = mkt_map_get(&tickers, lw(ts, t), t->llen)))
 		return 0;
 	*sym = (int)(uintptr_t)*slot - 1;
+	if (symword[*sym] || t->cls || t->haslex) {
+		int cue = (i + 1 < ts->n && (ts->t[i + 1].cls & WC_SHARES)) ||
+		    (i >= 2 && ts->t[i - 1].kind == T_WORD && (ts->t[i - 1].cls & WC_PREP) &&
+		    (ts->t[i - 2].cls & WC_SHARES));
+		if (!cue)
+			return 0;
+	}
 	return 1;
 }
 
@@ -2538,6 +2566,7 @@ static void free_all(void)
 	for (i = 0; i < nsym; i++)
 		free(symtab[i]);
 	free(symtab);
+	free(symword);
 	for (i = 0; i < nwinfo; i++)
 		free(winfos[i].key);
 	free(winfos);

@@ -40,6 +40,7 @@ static void setup(void)
 	name_add("bitcoin", 7, sym_intern("BTC", 3), "fuzz", 3);
 	name_add("Bank of America", 15, sym_intern("BAC", 3), "fuzz", 4);
 	sym_intern("TSLA", 4);
+	symword[sym_intern("NOW", 3)] = 1;
 }
 
 static int in_range(const char *p, size_t n, const char *base, size_t blen)
