@@ -25,6 +25,12 @@ D="$DATA/html2text"
 	assert_output 'quote <https://ex.com/a/q?x=1> top js'
 }
 
+@test "plain: forms are dropped with all they hold" {
+	run bash -c "printf '%s' '<p>Rates rose.</p><form action=\"/s\"><p>Search the archive</p><label>Email <input name=e></label><select><option>Daily</option></select><textarea>note</textarea><button>Sign up</button></form><div><form><fieldset><legend>Poll</legend>Which way?</fieldset></form>Stocks fell.</div>' | html2text"
+	assert_success
+	assert_output $'Rates rose.\n\nStocks fell.'
+}
+
 @test "plain: broken markup parses as a browser would" {
 	run bash -c "printf '<p>a<p>b<table><td>c<tr><td>d</table><li>e<div>f</span>g' | html2text"
 	assert_success
@@ -365,8 +371,27 @@ sys.stdout.write('<html><body>' + p * (50 * 1024 * 1024 // len(p) + 1))" >"$BATS
 	assert_output --partial 'html2text (mktpipe)'
 }
 
-@test "man page: lint clean, usage mirrors SYNOPSIS, examples run" {
+# synopsis_forms -- the SYNOPSIS of man/html2text.1 as rendered, one form
+# a line, white space collapsed
+synopsis_forms() {
+	mandoc -Tascii -O width=500 "$TOP/man/html2text.1" | sed 's/.\x08//g' |
+		awk '/^SYNOPSIS/ { on = 1; next } /^[A-Z]/ { on = 0 } on && NF { $1 = $1; print }'
+}
+
+# usage_forms -- html2text --help, one form a line (continuation lines
+# joined), "usage:" and white space runs left out
+usage_forms() {
+	html2text --help | sed 's/^usage: //' |
+		awk '{ $1 = $1 } /^html2text / { if (l != "") print l; l = $0; next } { l = l " " $0 } END { print l }'
+}
+
+@test "man page: lint clean, usage is the SYNOPSIS form for form, examples run" {
 	man_lint html2text.1
+	run synopsis_forms
+	assert_success
+	[ "${#lines[@]}" -eq 4 ]
+	assert_line --index 0 --partial 'html2text [-lmuqv] [--links] [--main]'
+	assert_equal "$output" "$(usage_forms)"
 	cd "$BATS_TEST_TMPDIR"
 	run_man_examples html2text.1
 	[ "$MAN_EXAMPLES_RUN" -ge 3 ]

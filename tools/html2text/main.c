@@ -92,9 +92,9 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: html2text [-lmuqv] [--links] [--main] [--base URL]\n"
-	    "                 [--max-bytes N] [--max-depth N] [--strict] [FILE ...]\n"
+	    "                 [--max-bytes N] [--max-depth N] [--strict] [file ...]\n"
 	    "       html2text --select SEL [--field NAME=SEL[@ATTR] ...] [--base URL]\n"
-	    "                 [-luqv] [--max-bytes N] [--max-depth N] [--strict] [FILE ...]\n"
+	    "                 [-luqv] [--max-bytes N] [--max-depth N] [--strict] [file ...]\n"
 	    "       html2text --in-field NAME [--out-field NAME] [--url-field NAME]\n"
 	    "                 [--main | --select SEL] [--drop] [--base URL] [-luqv]\n"
 	    "                 [--max-bytes N] [--max-depth N] [--strict]\n"
