@@ -116,20 +116,49 @@ EOF
 EOF
 }
 
-@test "massive: quotes and minute aggregates, --raw keeps the event" {
-	start_venue --venue massive --frames 1 --per 2
-	run --separate-stderr mkt-ws --preset massive --symbols AAPL --channels Q,AM --url "$URL/stocks" -n 2
+@test "massive: quotes, second and minute aggregates, --raw keeps the event" {
+	start_venue --venue massive --frames 1 --per 3
+	run --separate-stderr mkt-ws --preset massive --symbols AAPL --channels Q,AM,A --url "$URL/stocks" -n 3
 	assert_success
 	assert_output - <<'EOF'
 {"type":"quote","symbol":"AAPL","bid":100.25,"bid_size":2,"ask":100.75,"ask_size":3,"ts":1704931200001,"venue":"massive"}
 {"type":"bar","symbol":"AAPL","open":100.5,"high":101,"low":100,"close":100.75,"volume":2,"vwap":100.6,"ts":1704931200000,"end":1704931260000,"venue":"massive"}
+{"type":"bar","symbol":"AAPL","open":100.75,"high":101.25,"low":100.25,"close":101,"volume":3,"vwap":100.85,"ts":1704931200000,"end":1704931201000,"venue":"massive"}
 EOF
 	run sent 1
-	assert_line --index 1 '{"action":"subscribe","params":"Q.AAPL,AM.AAPL"}'
+	assert_line --index 1 '{"action":"subscribe","params":"Q.AAPL,AM.AAPL,A.AAPL"}'
 	start_venue --venue massive --frames 1 --per 1
 	run --separate-stderr mkt-ws --preset massive --symbols AAPL --url "$URL/stocks" -n 1 --raw
 	assert_success
 	assert_output '{"type":"trade","symbol":"AAPL","price":100.25,"size":1,"ts":1704931200001,"venue":"massive","raw":{"ev":"T","sym":"AAPL","x":4,"i":"1","z":3,"p":100.25,"s":1,"c":[0,12],"t":1704931200001,"q":1}}'
+}
+
+@test "massive crypto: XT trades, XQ quotes, XA and XAS aggregates, keyed by pair" {
+	start_venue --venue massive --frames 1 --per 4
+	run --separate-stderr mkt-ws --preset massive --market crypto --symbols BTC-USD \
+	    --channels XT,XQ,XA,XAS --url "$URL/crypto" -n 4
+	assert_success
+	assert_output - <<'EOF'
+{"type":"trade","symbol":"BTC-USD","price":100.25,"size":0.01,"ts":1704931200001,"venue":"massive"}
+{"type":"quote","symbol":"BTC-USD","bid":100.5,"bid_size":0.5,"ask":101,"ask_size":0.25,"ts":1704931200002,"venue":"massive"}
+{"type":"bar","symbol":"BTC-USD","open":100.75,"high":101.25,"low":100.25,"close":101,"volume":0.75,"vwap":100.875,"ts":1704931200000,"end":1704931260000,"venue":"massive"}
+{"type":"bar","symbol":"BTC-USD","open":101,"high":101.5,"low":100.5,"close":101.25,"volume":1,"vwap":101.125,"ts":1704931200000,"end":1704931201000,"venue":"massive"}
+EOF
+	run sent 1
+	assert_line --index 1 '{"action":"subscribe","params":"XT.BTC-USD,XQ.BTC-USD,XA.BTC-USD,XAS.BTC-USD"}'
+	# XT is the default channel of --market crypto; a replayed trade (the
+	# same integer id "i" again) is dropped
+	rm -f "$T/venue.log"
+	start_venue --venue massive --script "$DATA/mkt-ws/crypto.txt"
+	run --separate-stderr mkt-ws --preset massive --market crypto --symbols ETH-USD --url "$URL/crypto" -d 1s
+	assert_success
+	assert_output - <<'EOF'
+{"type":"trade","symbol":"ETH-USD","price":2301.5,"size":0.125,"ts":1704931200001,"venue":"massive"}
+{"type":"trade","symbol":"ETH-USD","price":2301.75,"size":0.5,"ts":1704931200002,"venue":"massive"}
+EOF
+	assert_regex "$stderr" "1 duplicates dropped"
+	run sent 1
+	assert_line --index 1 '{"action":"subscribe","params":"XT.ETH-USD"}'
 }
 
 @test "massive: a refused key stops with status 1 after one attempt" {
@@ -191,6 +220,33 @@ EOF
 	[ "${#lines[@]}" -eq 2 ]
 }
 
+@test "binance: aggTrade events; a raw stream (/ws/<symbol>@trade) sends bare events" {
+	start_venue --venue binance --frames 2 --per 2
+	run --separate-stderr mkt-ws --preset binance --symbols BTCUSDT,ETHUSDT --channels aggTrade --url "$URL/stream" -n 4
+	assert_success
+	assert_output - <<'EOF'
+{"type":"trade","symbol":"BTCUSDT","price":100.25,"size":0.01,"ts":1704931200001,"venue":"binance"}
+{"type":"trade","symbol":"ETHUSDT","price":100.5,"size":0.02,"ts":1704931200002,"venue":"binance"}
+{"type":"trade","symbol":"BTCUSDT","price":100.75,"size":0.03,"ts":1704931200003,"venue":"binance"}
+{"type":"trade","symbol":"ETHUSDT","price":101,"size":0.04,"ts":1704931200004,"venue":"binance"}
+EOF
+	# each event in a message of its own (as Binance sends them): the
+	# subscription's answer and four events
+	assert_regex "$stderr" "mkt-ws: 5 frames, 4 records"
+	run sent 1
+	assert_output '{"method":"SUBSCRIBE","params":["btcusdt@aggTrade","ethusdt@aggTrade"],"id":1}'
+	start_venue --venue binance --frames 3 --per 1
+	run --separate-stderr mkt-ws --preset binance --symbols BTCUSDT --url "$URL/ws/btcusdt@trade" -n 3 --raw
+	assert_success
+	assert_output - <<'EOF'
+{"type":"trade","symbol":"BTCUSDT","price":100.25,"size":0.01,"ts":1704931200001,"venue":"binance","raw":{"e":"trade","E":1704931200002,"s":"BTCUSDT","t":1,"p":"100.25000000","q":"0.01000000","T":1704931200001,"m":true,"M":true}}
+{"type":"trade","symbol":"BTCUSDT","price":100.5,"size":0.02,"ts":1704931200002,"venue":"binance","raw":{"e":"trade","E":1704931200003,"s":"BTCUSDT","t":2,"p":"100.50000000","q":"0.02000000","T":1704931200002,"m":true,"M":true}}
+{"type":"trade","symbol":"BTCUSDT","price":100.75,"size":0.03,"ts":1704931200003,"venue":"binance","raw":{"e":"trade","E":1704931200004,"s":"BTCUSDT","t":3,"p":"100.75000000","q":"0.03000000","T":1704931200003,"m":true,"M":true}}
+EOF
+	run grep -c '"open":true,"path":"/ws/btcusdt@trade"' "$T/venue.log"
+	assert_output 1
+}
+
 @test "coinbase: matches; last_match replayed after a reconnect is dropped by trade id" {
 	start_venue --venue coinbase --frames 2 --per 2 --drop-after 2
 	run --separate-stderr mkt-ws --preset coinbase --symbols BTC-USD --url "$URL" -n 8 --backoff-min 0.05 --backoff-max 0.1
@@ -213,6 +269,18 @@ EOF
 	assert_success
 	run sh -c "printf '%s\n' \"\$0\" | grep '^{' | sed 's/.*\"size\":\\([0-9.]*\\).*/\\1/' | paste -sd' '" "$output"
 	assert_output "0.01 0.02 0.02 0.03"
+}
+
+@test "coinbase: the ticker channel gives quotes of the best bid and ask" {
+	start_venue --venue coinbase --frames 2 --per 1
+	run --separate-stderr mkt-ws --preset coinbase --symbols BTC-USD --channels ticker,heartbeat --url "$URL" -n 2
+	assert_success
+	assert_output - <<'EOF'
+{"type":"quote","symbol":"BTC-USD","bid":100.24,"bid_size":0.5,"ask":100.26,"ask_size":1.25,"ts":1704931200001,"venue":"coinbase"}
+{"type":"quote","symbol":"BTC-USD","bid":100.49,"bid_size":0.5,"ask":100.51,"ask_size":1.25,"ts":1704931200002,"venue":"coinbase"}
+EOF
+	run sent 1
+	assert_output '{"type":"subscribe","product_ids":["BTC-USD"],"channels":["ticker","heartbeat"]}'
 }
 
 @test "finnhub: token in the query, one subscribe per symbol; a bad token stops" {
@@ -256,6 +324,19 @@ EOF
 	[ "$(count_in_log '"open":true')" -eq 2 ]
 }
 
+@test "alpaca: quotes and minute bars in one subscribe message" {
+	start_venue --venue alpaca --frames 1 --per 3
+	run --separate-stderr mkt-ws --preset alpaca --symbols AAPL --channels trades,quotes,bars --url "$URL/v2/sip" -n 3
+	assert_success
+	assert_output - <<'EOF'
+{"type":"trade","symbol":"AAPL","price":100.25,"size":1,"ts":1704931200001,"venue":"alpaca"}
+{"type":"quote","symbol":"AAPL","bid":100.5,"bid_size":1,"ask":101,"ask_size":4,"ts":1704931200002,"venue":"alpaca"}
+{"type":"bar","symbol":"AAPL","open":100.75,"high":101.25,"low":100.25,"close":101,"volume":300,"vwap":100.875,"ts":1704931200000,"end":1704931260000,"venue":"alpaca"}
+EOF
+	run sent 1
+	assert_line --index 1 '{"action":"subscribe","trades":["AAPL"],"quotes":["AAPL"],"bars":["AAPL"]}'
+}
+
 @test "kraken: v2 subscribe, trades, heartbeats keep a quiet feed alive" {
 	start_venue --venue kraken --frames 2 --per 1
 	run mkt-ws --preset kraken --symbols BTC/USD --url "$URL/v2" -d 2.5s --stall 1.5
@@ -265,6 +346,18 @@ EOF
 	assert_output --partial "0 reconnects"
 	run sent 1
 	assert_output '{"method":"subscribe","params":{"channel":"trade","symbol":["BTC/USD"]}}'
+}
+
+@test "kraken: the ticker channel gives quotes timed by their timestamp" {
+	start_venue --venue kraken --frames 2 --per 1
+	run --separate-stderr mkt-ws --preset kraken --symbols BTC/USD --channels ticker --url "$URL/v2" -n 2
+	assert_success
+	assert_output - <<'EOF'
+{"type":"quote","symbol":"BTC/USD","bid":99.75,"bid_size":0.5,"ask":100.75,"ask_size":1.25,"ts":1704931200001,"venue":"kraken"}
+{"type":"quote","symbol":"BTC/USD","bid":100,"bid_size":0.5,"ask":101,"ask_size":1.25,"ts":1704931200002,"venue":"kraken"}
+EOF
+	run sent 1
+	assert_output '{"method":"subscribe","params":{"channel":"ticker","symbol":["BTC/USD"]}}'
 }
 
 @test "reconnect and resubscribe after the server is killed" {

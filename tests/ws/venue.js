@@ -16,9 +16,22 @@
 //
 // After a client has authenticated (where the venue wants it) and
 // subscribed, the server sends --frames frames of --per events each,
-// --interval ms apart, cycling over the subscribed symbols. Event k
-// (counted over the server's life, from 1) has price 100 + (k % 8) / 4,
-// size k, time 1704931200000 + k ms and trade id k.
+// --interval ms apart, cycling over the subscribed symbol and channel
+// pairs. Event k (counted over the server's life, from 1) has price
+// 100 + (k % 8) / 4, size k (k / 100 where the venue trades fractions),
+// time 1704931200000 + k ms and trade id k; each is written in the shape
+// the venue's documentation gives for its channel:
+//   massive   T, Q, A, AM (stocks: "sym"); XT, XQ, XA, XAS (crypto: "pair")
+//             -- arrays of events, --per a frame
+//   binance   trade, aggTrade, kline_1m -- one event a message, wrapped
+//             as {"stream","data"} on /stream, bare on a raw stream
+//             /ws/<symbol>@<channel> (which streams from the connect on,
+//             with no subscription needed)
+//   coinbase  matches (match, last_match replayed on subscribe), ticker
+//             -- one event a message
+//   finnhub   trade -- {"type":"trade","data":[...]}
+//   alpaca    trades (t), quotes (q), bars (b) -- arrays of events
+//   kraken    trade, ticker -- {"channel","type","data":[...]}
 //   --silent-after N  after N data frames of a connection, send nothing
 //                     more (the socket stays open; pings still answered)
 //   --drop-after N    after N data frames, terminate the connection
@@ -94,55 +107,73 @@ let k = a.start, conns = 0, upgrades = 0, busyMsgs = 0, lastTrade = null;
 const T0 = 1704931200000;
 const iso = (ms) => new Date(ms).toISOString();                 // .mmmZ
 const isoNs = (ms) => iso(ms).replace('Z', '456789Z');       // .mmm456789Z
+const isoS = (ms) => iso(ms).replace('.000Z', 'Z');          // whole seconds
 
-// One event of venue v for symbol sym, in the venue's own shape.
+// One event of venue v for symbol sym on channel chan, in the shape the
+// venue's documentation gives for it.
 function event(v, sym, chan) {
 	k++;
 	const p = 100 + (k % 8) / 4, s = k, t = T0 + k;
 	switch (v) {
 	case 'massive':
-		if (chan === 'Q')
+		switch (chan) {
+		case 'Q':
 			return { ev: 'Q', sym, bx: 4, bp: p, bs: 2, ax: 7, ap: p + 0.5, as: 3, c: 0, i: [604], t, q: k, z: 3 };
-		if (chan === 'AM')
-			return { ev: 'AM', sym, v: s, av: s * 10, op: p, vw: p + 0.1, o: p, c: p + 0.25, h: p + 0.5, l: p - 0.5, a: p, z: 10, s: T0, e: T0 + 60000 };
-		if (chan === 'XT')
-			return { ev: 'XT', pair: sym, p, t, s: s / 100, c: [2], i: String(k), x: 1, r: t + 5 };
+		case 'A': case 'AM':
+			// A: second aggregates, AM: minute aggregates
+			return { ev: chan, sym, v: s, av: s * 10, op: p, vw: p + 0.1, o: p, c: p + 0.25, h: p + 0.5, l: p - 0.5, a: p, z: 10, s: T0, e: T0 + (chan === 'A' ? 1000 : 60000) };
+		case 'XT':
+			return { ev: 'XT', pair: sym, p, t, s: s / 100, c: [2], i: k, x: 1, r: t + 5 };
+		case 'XQ':
+			return { ev: 'XQ', pair: sym, bp: p, bs: 0.5, ap: p + 0.5, as: 0.25, t, x: 1, r: t + 5 };
+		case 'XA': case 'XAS':
+			return { ev: chan, pair: sym, v: s / 4, vw: p + 0.125, z: 3, o: p, c: p + 0.25, h: p + 0.5, l: p - 0.5, s: T0, e: T0 + (chan === 'XAS' ? 1000 : 60000) };
+		}
 		return { ev: 'T', sym, x: 4, i: String(k), z: 3, p, s, c: [0, 12], t, q: k };
 	case 'binance':
 		if (chan.startsWith('kline'))
 			return { e: 'kline', E: t, s: sym.toUpperCase(), k: { t: T0, T: T0 + 59999, s: sym.toUpperCase(), i: '1m', f: 1, L: 2, o: p.toFixed(2), c: (p + 0.25).toFixed(2), h: (p + 0.5).toFixed(2), l: (p - 0.5).toFixed(2), v: '2.00', n: 2, x: k % 2 === 0, q: (2 * p).toFixed(2), V: '1', Q: '1', B: '0' } };
+		if (chan === 'aggTrade')
+			return { e: 'aggTrade', E: t + 1, s: sym.toUpperCase(), a: k, p: p.toFixed(8), q: (s / 100).toFixed(8), f: 100 + k, l: 100 + k, T: t, m: true, M: true };
 		return { e: 'trade', E: t + 1, s: sym.toUpperCase(), t: k, p: p.toFixed(8), q: (s / 100).toFixed(8), T: t, m: true, M: true };
 	case 'coinbase':
+		if (chan === 'ticker')
+			return { type: 'ticker', sequence: 1000 + k, product_id: sym, price: p.toFixed(2), open_24h: '99.00', volume_24h: '1234.5', low_24h: '99.00', high_24h: '102.00', volume_30d: '9876.5', best_bid: (p - 0.01).toFixed(2), best_bid_size: '0.50000000', best_ask: (p + 0.01).toFixed(2), best_ask_size: '1.25000000', side: 'buy', time: iso(t).replace('Z', '123Z'), trade_id: k, last_size: (s / 100).toFixed(8) };
 		return { type: 'match', trade_id: k, sequence: 1000 + k, maker_order_id: 'm', taker_order_id: 't', time: iso(t).replace('Z', '123Z'), product_id: sym, size: (s / 100).toFixed(8), price: p.toFixed(2), side: 'sell' };
 	case 'finnhub':
 		return { s: sym, p, t, v: s, c: ['1'] };
 	case 'alpaca':
+		if (chan === 'q')
+			return { T: 'q', S: sym, bx: 'U', bp: p, bs: 1, ax: 'Q', ap: p + 0.5, as: 4, t: isoNs(t), c: ['R'], z: 'C' };
+		if (chan === 'b')
+			return { T: 'b', S: sym, o: p, h: p + 0.5, l: p - 0.5, c: p + 0.25, v: s * 100, t: isoS(T0), n: s, vw: p + 0.125 };
 		return { T: 't', i: k, S: sym, x: 'V', p, s, t: isoNs(t), c: ['@'], z: 'C' };
 	case 'kraken':
+		if (chan === 'ticker')
+			return { symbol: sym, bid: p - 0.5, bid_qty: 0.5, ask: p + 0.5, ask_qty: 1.25, last: p, volume: 1000 + k, vwap: p, low: 99, high: 102, change: 0.25, change_pct: 0.25, timestamp: iso(t).replace('Z', '123Z') };
 		return { symbol: sym, side: 'buy', price: p, qty: s / 100, ord_type: 'market', trade_id: k, timestamp: iso(t).replace('Z', '123Z') };
 	}
 }
 
-// A frame of n events, as the venue batches them.
-function frame(v, subs, n) {
+// The messages of one frame's worth of n events, as the venue sends
+// them: one message holding them all where the venue batches events,
+// one message each where it does not. raw: a binance raw stream.
+function frame(v, subs, n, raw) {
 	const evs = [];
 	for (let i = 0; i < n; i++) {
 		const [sym, chan] = subs[(k) % subs.length];
-		evs.push(event(v, sym, chan));
+		const e = event(v, sym, chan);
+		evs.push(e);
+		if (v === 'coinbase' && e.type === 'match') lastTrade = e;
 	}
 	switch (v) {
-	case 'massive': case 'alpaca': return JSON.stringify(evs);
+	case 'massive': case 'alpaca': return [JSON.stringify(evs)];
 	case 'binance':
-		if (evs.length === 1) {
-			const e = evs[0];
-			return JSON.stringify({ stream: e.s.toLowerCase() + '@' + (e.e === 'kline' ? 'kline_1m' : 'trade'), data: e });
-		}
-		return JSON.stringify(evs);
-	case 'coinbase':
-		lastTrade = evs[evs.length - 1];
-		return evs.map((e) => JSON.stringify(e)); // one message each
-	case 'finnhub': return JSON.stringify({ type: 'trade', data: evs });
-	case 'kraken': return JSON.stringify({ channel: 'trade', type: 'update', data: evs });
+		return evs.map((e) => JSON.stringify(raw ? e :
+		    { stream: e.s.toLowerCase() + '@' + (e.e === 'kline' ? 'kline_' + e.k.i : e.e), data: e }));
+	case 'coinbase': return evs.map((e) => JSON.stringify(e));
+	case 'finnhub': return [JSON.stringify({ type: 'trade', data: evs })];
+	case 'kraken': return [JSON.stringify({ channel: subs[0][1], type: 'update', data: evs })];
 	}
 }
 
@@ -285,6 +316,9 @@ if (wss) wss.on('connection', (ws, req) => {
 	const id = ++conns;
 	let sent = 0, silent = false, timer = null, pinger = null;
 	log({ conn: id, open: true, path: req.url.replace(/token=[^&]*/, 'token=***') });
+	// a binance raw stream: /ws/<symbol>@<channel>, bare events at once
+	const rawStream = a.venue === 'binance' && /^\/ws\/[^/]+@/.test(req.url) ?
+		req.url.slice(4).split('/').map((p) => p.split('@')) : null;
 	const send = (m) => {
 		if (silent || ws.readyState !== 1) return;
 		if (!a.fragment) return ws.send(m);
@@ -310,8 +344,7 @@ if (wss) wss.on('connection', (ws, req) => {
 		}
 		const tickf = () => {
 			if (sent >= a.frames || silent) { clearInterval(timer); return; }
-			const f = frame(a.venue, subs, a.per);
-			for (const m of Array.isArray(f) ? f : [f]) send(m);
+			for (const m of frame(a.venue, subs, a.per, rawStream !== null)) send(m);
 			sent++;
 			if (sent === a.silentAfter) silent = true;
 			if (sent === a.dropAfter) { clearInterval(timer); ws.terminate(); }
@@ -339,6 +372,8 @@ if (wss) wss.on('connection', (ws, req) => {
 	if (a.venue === 'kraken')
 		ws.send(JSON.stringify({ channel: 'status', type: 'update', data: [{ api_version: 'v2', connection_id: id, system: 'online', version: '2.0.0' }] }));
 	let authed = a.venue !== 'massive' && a.venue !== 'alpaca';
+	if (rawStream)
+		start(rawStream);
 
 	ws.on('message', (data) => {
 		const text = data.toString();
@@ -365,14 +400,17 @@ if (wss) wss.on('connection', (ws, req) => {
 		case 'binance':
 			if (m.method === 'SUBSCRIBE') {
 				ws.send(JSON.stringify({ result: null, id: m.id }));
-				start(m.params.map((p) => { const [s, c] = p.split('@'); return [s, c]; }));
+				// on a raw stream the stream named in the path is already on
+				if (!rawStream)
+					start(m.params.map((p) => { const [s, c] = p.split('@'); return [s, c]; }));
 			}
 			break;
 		case 'coinbase':
 			if (m.type === 'subscribe') {
 				ws.send(JSON.stringify({ type: 'subscriptions', channels: m.channels.map((c) => ({ name: c, product_ids: m.product_ids })) }));
-				if (lastTrade) ws.send(JSON.stringify(Object.assign({}, lastTrade, { type: 'last_match' })));
-				start(syms(m.product_ids, 'matches'));
+				if (lastTrade && m.channels.includes('matches'))
+					ws.send(JSON.stringify(Object.assign({}, lastTrade, { type: 'last_match' })));
+				start(m.channels.filter((c) => c !== 'heartbeat').flatMap((c) => syms(m.product_ids, c)));
 			}
 			break;
 		case 'finnhub':
@@ -393,14 +431,14 @@ if (wss) wss.on('connection', (ws, req) => {
 				if (!authed) ws.close(1008);
 			} else if (m.action === 'subscribe' && authed) {
 				ws.send(JSON.stringify([{ T: 'subscription', trades: m.trades || [], quotes: m.quotes || [], bars: m.bars || [] }]));
-				start(syms(m.trades || [], 't'));
+				start([...syms(m.trades || [], 't'), ...syms(m.quotes || [], 'q'), ...syms(m.bars || [], 'b')]);
 			}
 			break;
 		case 'kraken':
 			if (m.method === 'subscribe') {
 				for (const s of m.params.symbol)
 					ws.send(JSON.stringify({ method: 'subscribe', result: { channel: m.params.channel, symbol: s, snapshot: false }, success: true, time_in: iso(T0), time_out: iso(T0) }));
-				start(syms(m.params.symbol, 'trade'));
+				start(syms(m.params.symbol, m.params.channel));
 				setInterval(() => send('{"channel":"heartbeat"}'), 1000).unref();
 			}
 			break;

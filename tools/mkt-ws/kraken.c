@@ -6,9 +6,10 @@
  * {"channel":"trade","symbol":["BTC/USD",..]}}. Acks carry "success";
  * false stops the program. "trade" updates and snapshots hold arrays of
  * trades (price, qty, trade_id, RFC 3339 timestamp); "ticker" becomes a
- * quote (bid, bid_qty, ask, ask_qty; it has no time of its own, so the
- * time of arrival is used); "heartbeat" arrives every second once
- * subscribed, and "status" reports the system state. */
+ * quote (bid, bid_qty, ask, ask_qty, and its RFC 3339 timestamp, or the
+ * time of arrival where a ticker carries none, as it did before Kraken
+ * added the field); "heartbeat" arrives every second once subscribed,
+ * and "status" reports the system state. */
 #include <stdio.h>
 #include <string.h>
 
@@ -81,7 +82,14 @@ static void kraken_ticker(struct ws *s, const char *ev, size_t len)
 		ws_bad(s, "ticker without symbol, bid, bid_qty, ask or ask_qty");
 		return;
 	}
-	ws_quote(s, sym, syml, b, bq, a, aq, mkt_now(MKT_TU_MS), ev, len);
+	int64_t ts;
+	if (!mkt_jobj_gets(o, "timestamp"))
+		ts = mkt_now(MKT_TU_MS);
+	else if (ws_time_ms(o, "timestamp", &ts) < 0) {
+		ws_bad(s, "ticker with a \"timestamp\" that is not a time");
+		return;
+	}
+	ws_quote(s, sym, syml, b, bq, a, aq, ts, ev, len);
 }
 
 static void kraken_frame(struct ws *s, const char *text, size_t len)
