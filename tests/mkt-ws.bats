@@ -68,6 +68,62 @@ sent() {
 
 count_in_log() { grep -c "$1" "$T/venue.log" || true; }
 
+# backoff STDERR MIN MAX GROWTH -- the delays of the "reconnecting in Xs"
+# lines of STDERR, in order: delay i (from 0) must lie in the upper half
+# of MIN * GROWTH^i capped at MAX (the jitter), give or take the rounding
+# of the message; at least three of them.
+backoff() {
+	printf '%s\n' "$1" | sed -n 's/.*reconnecting in \([0-9.]*\)s$/\1/p' |
+	awk -v b="$2" -v m="$3" -v g="$4" '
+	{
+		d = b * g ^ (NR - 1)
+		if (d > m) d = m
+		if ($1 < d / 2 - 0.006 || $1 > d + 0.006) {
+			print "delay " NR " is " $1 "s, not in [" d / 2 ", " d "]"
+			bad = 1
+		}
+		n = NR
+	}
+	END {
+		if (n < 3) { print "only " n + 0 " delays"; bad = 1 }
+		exit bad
+	}'
+}
+
+# backoff_run MIN MAX GROWTH VENUE-ARGS... -- MKT-WS-ARGS... -- a fresh
+# massive venue with VENUE-ARGS, and mkt-ws with --backoff-min MIN
+# --backoff-max MAX and MKT-WS-ARGS against it: it must succeed, and its
+# delays follow backoff MIN MAX GROWTH. Sets BACKOFF_STDERR and
+# BACKOFF_RECORDS (the lines it wrote).
+backoff_run() {
+	local min=$1 max=$2 growth=$3 va=()
+	shift 3
+	while [ "$1" != -- ]; do
+		va+=("$1")
+		shift
+	done
+	shift
+	rm -f "$T/venue.log"
+	start_venue --venue massive "${va[@]}"
+	run --separate-stderr mkt-ws --preset massive --symbols AAPL --url "$URL/stocks" \
+	    --backoff-min "$min" --backoff-max "$max" "$@"
+	assert_success
+	BACKOFF_STDERR=$stderr
+	BACKOFF_RECORDS=${#lines[@]}
+	run backoff "$stderr" "$min" "$max" "$growth"
+	assert_success
+}
+
+# open_gaps -- ms between the connections the venue saw, one a line.
+open_gaps() {
+	node -e '
+	const fs = require("fs");
+	const at = fs.readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean)
+		.map(JSON.parse).filter((o) => o.open).map((o) => o.at);
+	for (let i = 1; i < at.length; i++) console.log(at[i] - at[i - 1]);
+	' "$T/venue.log"
+}
+
 @test "help, version and usage errors" {
 	run mkt-ws --help
 	assert_success
@@ -396,6 +452,29 @@ EOF
 	[ "$(grep -c '^{"type":"trade"' <<<"$output")" -eq 2 ]
 	run sent 2
 	assert_line --index 1 '{"action":"subscribe","params":"T.AAPL"}'
+}
+
+@test "backoff: a venue that greets and hangs up gets doubling delays; a healthy connection starts them again" {
+	# greet, then drop the connection without a close frame
+	backoff_run 0.1 10 2 --hangup 0 -- -d 3.5s
+	# at most 7 connections in 3.5 s (at the shortest delay it would be
+	# dozens); the venue saw them no closer than the delays said
+	local n=$(count_in_log '"open":true')
+	[ "$n" -ge 3 ] && [ "$n" -le 7 ]
+	run open_gaps
+	paste -d' ' <(printf '%s\n' "$output") \
+	    <(printf '%s\n' "$BACKOFF_STDERR" | sed -n 's/.*reconnecting in \([0-9.]*\)s$/\1/p') |
+	    awk 'NF == 2 && $1 < $2 * 1000 - 10 { print "gap " $1 " ms < delay " $2 " s"; bad = 1 } END { exit bad }'
+	# the same with a close frame before the hang-up
+	backoff_run 0.1 10 2 --hangup 0 --hangup-close -- -d 2.5s
+	# the delays stop growing at --backoff-max
+	backoff_run 0.1 0.4 2 --hangup 0 -- -d 3s
+	# a connection that delivered records was healthy: every delay is the
+	# first one
+	backoff_run 0.1 10 1 --frames 1 --per 1 --drop-after 1 -- -n 5
+	[ "$BACKOFF_RECORDS" -eq 5 ]
+	# so was one that stayed up as long as --backoff-max, records or not
+	backoff_run 0.1 0.3 1 --hangup 500 -- -d 2.6s
 }
 
 @test "HTTP 429 on the upgrade backs off to --backoff-max" {

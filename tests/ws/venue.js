@@ -7,12 +7,14 @@
 //       [--log F] [--frames N] [--per N] [--interval MS] [--key K]
 //       [--secret S] [--silent-after N] [--drop-after N] [--busy N]
 //       [--busy-msg N] [--malformed] [--ping MS] [--tls CERT KEY]
-//       [--flood N] [--fragment N] [--evil MODE]
+//       [--flood N] [--fragment N] [--evil MODE] [--hangup MS]
+//       [--hangup-close]
 //
 // It listens on 127.0.0.1 only, writes its port to --portfile, and logs
 // every message a client sends (and every pong) as one JSON line to
 // --log: {"conn":1,"msg":"..."}, {"conn":1,"pong":true},
-// {"conn":2,"open":true,"path":"/stocks"}.
+// {"conn":2,"open":true,"path":"/stocks","at":MS} (at: the server's
+// clock, in ms).
 //
 // After a client has authenticated (where the venue wants it) and
 // subscribed, the server sends --frames frames of --per events each,
@@ -59,6 +61,10 @@
 //                     Sec-WebSocket-Accept), ext (an extension that was
 //                     not offered), close (trade 1, then a close frame
 //                     4000 "bye")
+//   --hangup MS       after the greeting (massive, alpaca, kraken; at
+//                     once for the others) wait MS ms and drop the
+//                     connection, answering nothing the client says
+//   --hangup-close    ... with a close frame (1001) rather than without
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -70,7 +76,7 @@ const { WebSocketServer } = require(path.join(__dirname, '../../node_modules/ws'
 const a = { venue: 'massive', port: 0, frames: 1, per: 1, interval: 10,
 	key: 'good-key', secret: 'good-secret', silentAfter: -1, dropAfter: -1,
 	busy: 0, busyMsg: 0, malformed: false, ping: 0, tls: null, flood: 0,
-	portfile: null, log: null, start: 0 };
+	portfile: null, log: null, start: 0, hangup: -1, hangupClose: false };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
 	const o = argv[i], v = () => argv[++i];
@@ -96,6 +102,8 @@ for (let i = 0; i < argv.length; i++) {
 	case '--script': a.script = v(); break;
 	case '--fragment': a.fragment = +v(); break;
 	case '--evil': a.evil = v(); break;
+	case '--hangup': a.hangup = +v(); break;
+	case '--hangup-close': a.hangupClose = true; break;
 	default: console.error('venue.js: unknown option ' + o); process.exit(2);
 	}
 }
@@ -315,7 +323,7 @@ const wss = a.evil ? null : new WebSocketServer({
 if (wss) wss.on('connection', (ws, req) => {
 	const id = ++conns;
 	let sent = 0, silent = false, timer = null, pinger = null;
-	log({ conn: id, open: true, path: req.url.replace(/token=[^&]*/, 'token=***') });
+	log({ conn: id, open: true, path: req.url.replace(/token=[^&]*/, 'token=***'), at: Date.now() });
 	// a binance raw stream: /ws/<symbol>@<channel>, bare events at once
 	const rawStream = a.venue === 'binance' && /^\/ws\/[^/]+@/.test(req.url) ?
 		req.url.slice(4).split('/').map((p) => p.split('@')) : null;
@@ -372,12 +380,15 @@ if (wss) wss.on('connection', (ws, req) => {
 	if (a.venue === 'kraken')
 		ws.send(JSON.stringify({ channel: 'status', type: 'update', data: [{ api_version: 'v2', connection_id: id, system: 'online', version: '2.0.0' }] }));
 	let authed = a.venue !== 'massive' && a.venue !== 'alpaca';
-	if (rawStream)
+	if (a.hangup >= 0)
+		setTimeout(() => a.hangupClose ? ws.close(1001, 'going away') : ws.terminate(), a.hangup);
+	else if (rawStream)
 		start(rawStream);
 
 	ws.on('message', (data) => {
 		const text = data.toString();
 		log({ conn: id, msg: text });
+		if (a.hangup >= 0) return; // no answers: it is about to hang up
 		let m;
 		try { m = JSON.parse(text); } catch (e) { return; }
 		switch (a.venue) {

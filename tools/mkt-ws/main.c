@@ -207,7 +207,8 @@ static struct {
 	int port, tls_wanted;
 	struct mkt_buf url;
 	int64_t next_connect, last_rx, opened, started, deadline, last_stats;
-	unsigned attempt;
+	unsigned attempt;          /* failed attempts since a healthy connection */
+	uint64_t conn_records;     /* records from the current connection */
 	int busy, fatal, closing, finished;
 	uint64_t rng;
 	/* the connection: WebSocket over TLS (when wss) over lws's raw socket */
@@ -534,6 +535,7 @@ static void rec_end(const char *raw, size_t rawlen)
 static void rec_done(void)
 {
 	S.records++;
+	S.conn_records++;
 	if (opt.unbuffered)
 		out_flush(0);
 	if (opt.count && S.records >= (uint64_t)opt.count)
@@ -774,6 +776,7 @@ void ws_line(struct ws *s, const char *line, size_t len)
 	mkt_buf_add(&out.cur, line, len);
 	mkt_buf_addc(&out.cur, '\n');
 	S.records++;
+	S.conn_records++;
 	if (opt.unbuffered)
 		out_flush(0);
 	if (opt.count && S.records >= (uint64_t)opt.count)
@@ -1073,9 +1076,9 @@ static uint64_t rnd(void)
 }
 
 /* Plan the next connection attempt: exponential backoff from
- * --backoff-min, doubling per failed attempt up to --backoff-max, with
- * jitter (a uniform draw from the upper half of the delay). A venue that
- * said it was busy gets the longest delay. */
+ * --backoff-min, doubling per attempt since the last healthy connection
+ * up to --backoff-max, with jitter (a uniform draw from the upper half of
+ * the delay). A venue that said it was busy gets the longest delay. */
 static void schedule_reconnect(const char *why)
 {
 	double d = opt.backoff_min * ldexp(1.0, S.attempt < 30 ? (int)S.attempt : 30);
@@ -1087,7 +1090,7 @@ static void schedule_reconnect(const char *why)
 	S.state = C_IDLE;
 	S.next_connect = mkt_mono_ns() + (int64_t)(j * 1e9);
 	if (!S.finished && !mkt_stop && mkt_verbosity >= 0)
-		warnx("%s; reconnecting in %.1fs", why, j);
+		warnx("%s; reconnecting in %.2fs", why, j);
 }
 
 /* Empty the outgoing bytes, keeping LWS_PRE bytes of room in front for
@@ -1154,6 +1157,7 @@ static void connect_now(void)
 	S.sent_close = S.close_after_flush = S.rx_off = 0;
 	S.fail_status = 0;
 	S.fail[0] = '\0';
+	S.conn_records = 0;
 	tx_reset();
 	if (S.tls)
 		tlsc_end(S.tls);
@@ -1328,7 +1332,13 @@ static void conn_over(void)
 	if (S.tls)
 		tlsc_end(S.tls);
 	if (S.state == C_OPEN) {
-		if (S.last_rx > S.opened)
+		/* Only a connection that proved healthy starts the backoff
+		 * again: one that delivered records, or stayed up at least as
+		 * long as the longest delay (so that a venue that accepts,
+		 * greets and hangs up is not called again and again at the
+		 * shortest delay). */
+		if (S.conn_records || mkt_mono_ns() - S.opened >=
+		    (int64_t)(opt.backoff_max * 1e9))
 			S.attempt = 0;
 		if (S.fail[0] && mkt_verbosity >= 0 && !S.finished && !mkt_stop)
 			warnx("%s", S.fail);
