@@ -221,6 +221,7 @@ static struct {
 	int close_after_flush;     /* close once tx is written */
 	int rx_off;                /* ignore what the server sends now */
 	int fail_status;           /* HTTP status of a refused upgrade */
+	int fail_fatal;            /* ... and retrying will not mend it */
 	char fail[320];            /* why the attempt or connection failed */
 	struct mkt_buf *q;          /* queued messages */
 	unsigned char *qsecret;
@@ -1155,7 +1156,7 @@ static void connect_now(void)
 	S.conn_at = mkt_mono_ns();
 	S.qn = S.qhead = 0;
 	S.sent_close = S.close_after_flush = S.rx_off = 0;
-	S.fail_status = 0;
+	S.fail_status = S.fail_fatal = 0;
 	S.fail[0] = '\0';
 	S.conn_records = 0;
 	tx_reset();
@@ -1322,6 +1323,13 @@ static int rx_bytes(const char *in, size_t len)
 	if (r < 0 && !S.fail[0])
 		snprintf(S.fail, sizeof(S.fail), "%s%s",
 		    S.state == C_OPEN ? "" : "connection failed: ", e);
+	if (r == -2) {
+		/* the certificate was refused: no retry will change that */
+		S.fail_fatal = 1;
+		snprintf(S.fail + strlen(S.fail), sizeof(S.fail) - strlen(S.fail),
+		    " (--cacert FILE trusts a certificate, --insecure skips "
+		    "the check)");
+	}
 	return r < 0 ? -1 : 0;
 }
 
@@ -1347,6 +1355,12 @@ static void conn_over(void)
 	}
 	const char *why = S.fail[0] ? S.fail :
 	    "connection failed: closed before the upgrade was answered";
+	if (S.fail_fatal) {
+		warnx("%s", why);
+		stop_fatal();
+		S.state = C_IDLE;
+		return;
+	}
 	int st = S.fail_status;
 	if (st == 401 || st == 403) {
 		warnx("%s: the key was refused", why);

@@ -148,9 +148,9 @@ int tlsc_feed(struct tlsc *t, const char *p, size_t n, struct mkt_buf *tx,
 			snprintf(errstr, errsize, "TLS: certificate verify failed: %s",
 			    X509_verify_cert_error_string(v));
 			ERR_clear_error();
-		} else {
-			ssl_err("handshake failed", errstr, errsize);
+			return -2;
 		}
+		ssl_err("handshake failed", errstr, errsize);
 		return -1;
 	}
 	return drain(t, tx);

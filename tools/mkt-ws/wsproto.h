@@ -81,8 +81,9 @@ struct tlsc *tlsc_new(const char *cafile, int insecure, char *errstr,
 int tlsc_start(struct tlsc *t, const char *host, struct mkt_buf *tx,
     char *errstr, size_t errsize);
 /* Bytes from the socket. Returns 1 when the handshake has just
- * completed, 0 otherwise, -1 on failure (errstr says why, e.g. the
- * certificate check). What the handshake wants sent is appended to tx. */
+ * completed, 0 otherwise, -1 on failure (errstr says why), -2 when the
+ * server's certificate did not pass the check. What the handshake wants
+ * sent is appended to tx. */
 int tlsc_feed(struct tlsc *t, const char *p, size_t n, struct mkt_buf *tx,
     char *errstr, size_t errsize);
 /* Decrypted bytes into buf: the count, 0 when none are ready, -1 on a
