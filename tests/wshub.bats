@@ -277,6 +277,54 @@ expected() {
 	assert_output --regexp '^answers 6000 bad 0 sockets 300 closed-by-server 300 first-close-s [4-6]\.[0-9] last-close-s [4-6]\.[0-9]$'
 }
 
+@test "read API: a request costs no more with 2,000 WebSocket clients and 2,000 keep-alive connections open" {
+	# Connection timeouts are kept where a request does not walk past every
+	# open connection's; the hub's user CPU time per request, taken around
+	# two wrk runs, shows it (one such walk per request made it 4 to 8 times
+	# dearer). System time is left out: poll(2) over every descriptor costs
+	# each turn of the event loop, spread over however many requests wrk
+	# got in, which depends on how busy the machine is.
+	ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+	[ "$(ulimit -n)" -ge 4000 ] || { echo "ulimit -n $(ulimit -n): too few descriptors"; false; }
+	HUB_STDIN=$MIXED start_hub -c symbol -m 5000
+	for i in $(seq 50); do
+		curl -s "$URL/health" | grep -q '"records":300' && break
+		sleep 0.05
+	done
+	# us of hub user CPU time per request of a wrk run at 1,000 connections
+	cpu_per_req() {
+		local c0 c1
+		c0=$(awk '{ print $14 }' "/proc/$HUB_PID/stat")
+		wrk -t1 -c1000 -d2s "$URL/api/latest?channel=MSFT" >"$1"
+		c1=$(awk '{ print $14 }' "/proc/$HUB_PID/stat")
+		if grep -qE 'Non-2xx|Socket errors' "$1"; then
+			cat "$1" >&2
+			return 1
+		fi
+		awk -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" \
+			'/requests in/ { printf "%.1f\n", t * 1e6 / hz / $1 }' "$1"
+	}
+	base=$(cpu_per_req wrk.base)
+	node "$DATA/wshub/hold.js" "$PORT" 2000 2000 >hold.out 2>&1 3>&- &
+	HOLD=$!
+	PIDS+=("$HOLD")
+	for i in $(seq 300); do
+		grep -q '^ready$' hold.out && break
+		sleep 0.05
+	done
+	assert_equal "$(cat hold.out)" ready
+	run curl -s "$URL/health"
+	assert_output --partial '"clients":2000,'
+	held=$(cpu_per_req wrk.held)
+	kill -TERM "$HOLD"
+	wait_pid "$HOLD" 5
+	echo "user us per request: $base with nothing else open, $held with 4,000 connections open"
+	run cat hold.out
+	assert_line --regexp '^ws 2000 http 2000 answers [0-9]+ closed 0 errors 0$'
+	[ "$(awk '$5 == "answers" { print $6 }' hold.out)" -ge 2000 ]
+	awk -v a="$base" -v b="$held" 'BEGIN { exit !(b < 2 * a) }'
+}
+
 @test "health counts clients, channels, records, drops and bad lines" {
 	printf '{"symbol":"A"}\nnot json\n{"symbol":"B"}\n{"x":1}\n' >in.ndjson
 	HUB_STDIN=in.ndjson start_hub -c symbol

@@ -42,6 +42,7 @@
 #define CLIENT_SUBS_MAX 64     /* subscriptions per client */
 #define PENDING_MAX (8u << 20) /* input bytes waiting for the event loop */
 #define HTTP_CHUNK 16384
+#define KEEPALIVE_S 5          /* an idle keep-alive connection is closed after */
 
 static const char usage_text[] =
 "usage: wshub [-equvV] [-p port] [-b addr] [-s dir] [-c field] [-n history]\n"
@@ -205,6 +206,9 @@ struct client {
 	/* HTTP */
 	struct mkt_buf body;
 	size_t body_off;
+	struct client *iprev, *inext; /* on the keep-alive idle list */
+	int64_t idle_until;
+	int idle;
 };
 
 static struct hub {
@@ -225,6 +229,8 @@ static struct hub {
 	struct mkt_buf tmp;
 	struct mkt_buf reply;      /* the HTTP reply being built */
 	lws_sorted_usec_list_t tick;
+	struct client *idle_head, *idle_tail; /* oldest first */
+	int rebound;               /* lws dropped a connection's protocol */
 	/* input hand-over between the reader threads and the event loop */
 	pthread_mutex_t lock;
 	pthread_cond_t drained;
@@ -794,6 +800,85 @@ static void in_drain(void)
 
 static int http_writeable(struct client *c);
 
+/* Keep-alive connections between requests wait on the hub's idle list, not
+ * on libwebsockets' timeout list.
+ *
+ * libwebsockets 4.1 keeps the pending timeouts of all connections in one
+ * list sorted by expiry, and inserts a new one by walking it from the
+ * head. Each keep-alive request sets two (its headers, then the idle wait
+ * for the next request), each due after nearly every idle connection's, so
+ * with the idle connections in that list every request would walk past all
+ * of them: some 40% of the hub's time at 1,000 connections. Once a
+ * transaction is complete the hub cancels the connection's library timeout
+ * (lws_set_timeout with NO_PENDING_TIMEOUT) and appends it to its own list;
+ * since every idle wait is KEEPALIVE_S long, appending keeps that list in
+ * expiry order, and tick() closes connections from its head. What stays in
+ * the library's list is the few connections with a request under way. */
+
+static void idle_del(struct client *c)
+{
+	if (!c || !c->idle)
+		return;
+	if (c->iprev)
+		c->iprev->inext = c->inext;
+	else
+		hub.idle_head = c->inext;
+	if (c->inext)
+		c->inext->iprev = c->iprev;
+	else
+		hub.idle_tail = c->iprev;
+	c->iprev = c->inext = NULL;
+	c->idle = 0;
+}
+
+static void idle_add(struct client *c, struct lws *wsi)
+{
+	idle_del(c);
+	c->wsi = wsi;
+	c->idle = 1;
+	c->idle_until = mkt_mono_ns() + KEEPALIVE_S * 1000000000LL;
+	c->iprev = hub.idle_tail;
+	c->inext = NULL;
+	if (hub.idle_tail)
+		hub.idle_tail->inext = c;
+	else
+		hub.idle_head = c;
+	hub.idle_tail = c;
+}
+
+/* Close the connections idle since before now - KEEPALIVE_S. One whose
+ * next request line has already come is left to the library's header
+ * timeout. */
+static void idle_expire(int64_t now)
+{
+	struct client *c;
+	while ((c = hub.idle_head) && c->idle_until <= now) {
+		idle_del(c);
+		if (lws_hdr_total_length(c->wsi, WSI_TOKEN_GET_URI) > 0)
+			continue;
+		lws_set_timeout(c->wsi, PENDING_TIMEOUT_HTTP_KEEPALIVE_IDLE,
+		    LWS_TO_KILL_ASYNC);
+	}
+}
+
+/* Complete wsi's HTTP transaction; a keep-alive connection then waits for
+ * its next request on the idle list. When output is still queued the
+ * library completes the transaction itself once it is sent (and keeps its
+ * own idle timeout): it has then not rebound the protocol. Returns 0, or -1
+ * to close the connection. */
+static int http_done(struct lws *wsi)
+{
+	hub.rebound = 0;
+	if (lws_http_transaction_completed(wsi))
+		return -1;
+	struct client *c = lws_wsi_user(wsi);
+	if (hub.rebound && c) {
+		lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
+		idle_add(c, wsi);
+	}
+	return 0;
+}
+
 /* Room kept in front of a reply body for LWS_PRE and the headers, which
  * are put right before the body so that both go out in one write. */
 #define REPLY_HEAD (LWS_PRE + 512)
@@ -836,7 +921,7 @@ static int http_reply(struct client *c, unsigned status)
 	if (lws_write(c->wsi, start, hlen + blen, LWS_WRITE_HTTP_FINAL) !=
 	    (int)(hlen + blen))
 		return -1;
-	return lws_http_transaction_completed(c->wsi) ? -1 : 0;
+	return http_done(c->wsi);
 }
 
 /* Start a reply body in hub.reply (shared: a reply is built and sent in
@@ -1020,7 +1105,7 @@ static int http_static(struct client *c, const char *uri)
 	    "cache-control: no-cache\r\n";
 	n = lws_serve_http_file(c->wsi, real, mime_of(real), extra,
 	    (int)sizeof(extra) - 1);
-	if (n < 0 || (n > 0 && lws_http_transaction_completed(c->wsi)))
+	if (n < 0 || (n > 0 && http_done(c->wsi)))
 		return -1;
 	return 0;
 }
@@ -1063,7 +1148,7 @@ static int http_writeable(struct client *c)
 	c->body_off = 0;
 	if (c->body.cap > 65536)
 		mkt_buf_free(&c->body);
-	return lws_http_transaction_completed(c->wsi) ? -1 : 0;
+	return http_done(c->wsi);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1104,25 +1189,32 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 		break;
 
 	case LWS_CALLBACK_HTTP:
+		idle_del(c);
 		c->wsi = wsi;
 		return http_request(c, in) ? -1 : 0;
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		return http_writeable(c);
 	case LWS_CALLBACK_HTTP_FILE_COMPLETION:
-		return lws_http_transaction_completed(wsi) ? -1 : 0;
-	case LWS_CALLBACK_CLOSED_HTTP:
+		return http_done(wsi);
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+		hub.rebound = 1;
+		/* fall through */
+	case LWS_CALLBACK_CLOSED_HTTP:
+	case LWS_CALLBACK_WSI_DESTROY:
+		idle_del(c);
 		if (c && !c->is_ws)
 			mkt_buf_free(&c->body);
 		break;
 
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		idle_del(c);
 		if (!ws_allowed(wsi)) {
 			hub.rejected++;
 			return -1;
 		}
 		break;
 	case LWS_CALLBACK_ESTABLISHED:
+		idle_del(c);
 		mkt_buf_free(&c->body);
 		memset(c, 0, sizeof(*c));
 		c->wsi = wsi;
@@ -1199,40 +1291,11 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 }
 
 /* ------------------------------------------------------------------ */
-/* libwebsockets: timeouts in O(1) */
-
-/* Put d into own's list before the first element p with compare(p, d) >= 0
- * (the contract of the library's function of the same name; the list is
- * kept sorted by it).
- *
- * libwebsockets 4.1 keeps every connection's pending timeout in one such
- * list, sorted by expiry, and its own definition walks it from the head.
- * A keep-alive HTTP request sets a timeout twice (waiting for headers, then
- * idle), each later than nearly every other, so each request walked past
- * every open connection: a quarter of the hub's time at 1,000 clients.
- * This definition in the executable takes the library's place (its only
- * caller, the timer list, reaches it through the PLT: ELF interposition)
- * and walks from the tail instead. The resulting order is the same; the
- * walk is over the elements due after d, which for a new timeout are few. */
-void lws_dll2_add_sorted(lws_dll2_t *d, lws_dll2_owner_t *own,
-    int (*compare)(const lws_dll2_t *d, const lws_dll2_t *i))
-{
-	struct lws_dll2 *p = own->tail;
-	while (p && compare(p, d) >= 0)
-		p = p->prev;
-	if (!p)
-		lws_dll2_add_head(d, own);
-	else if (p->next)
-		lws_dll2_add_before(d, p->next);
-	else
-		lws_dll2_add_tail(d, own);
-}
-
-/* ------------------------------------------------------------------ */
 /* main */
 
 static void tick(lws_sorted_usec_list_t *sul)
 {
+	idle_expire(mkt_mono_ns());
 	lws_sul_schedule(hub.ctx, 0, sul, tick, 100 * LWS_US_PER_MS);
 }
 
@@ -1432,6 +1495,7 @@ int main(int argc, char **argv)
 	info.max_http_header_pool = 1024;
 	info.pt_serv_buf_size = 32768;
 	info.timeout_secs = 10;
+	info.keepalive_timeout = KEEPALIVE_S;
 	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
 	if (!strchr(opt.bind, ':'))
 		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
