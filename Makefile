@@ -122,10 +122,13 @@ build-fuzz/libmkt.a: $(FUZZ_LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+# A harness may include a program's sources whole: -MMD records what it
+# read, so a change there rebuilds it.
 build-fuzz/%: tests/fuzz/%.c build-fuzz/libmkt.a | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) $(fuzz_$*_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	clang $(FUZZ_CFLAGS) $(fuzz_$*_CFLAGS) -MMD -MP -MF $@.d -fsanitize=fuzzer -o $@ $< \
 		build-fuzz/libmkt.a $(fuzz_$*_LDLIBS) $(JQ_LIBS) -lm
+-include $(wildcard build-fuzz/*.d)
 
 fuzz: $(FUZZ_BINS)
 	@tests/run-fuzz $(FUZZ_SECONDS) $(FUZZ_BINS)
