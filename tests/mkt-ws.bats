@@ -393,6 +393,36 @@ EOF
 	assert_line --index 1 '{"action":"subscribe","trades":["AAPL"],"quotes":["AAPL"],"bars":["AAPL"]}'
 }
 
+@test "alpaca errors: 407, 500, 401 and 404 reconnect; 405 and 409 stop" {
+	local code msg
+	for code in 407:"slow client" 500:"internal error" 401:"not authenticated" 404:"auth timeout"; do
+		msg=${code#*:}
+		code=${code%%:*}
+		rm -f "$T/venue.log"
+		start_venue --venue alpaca --frames 1 --per 1 --error-after-auth "$code"
+		run --separate-stderr mkt-ws --preset alpaca --symbols AAPL --url "$URL/v2/iex" -n 1 --backoff-min 0.05 --backoff-max 0.1
+		assert_success
+		assert_output '{"type":"trade","symbol":"AAPL","price":100.25,"size":1,"ts":1704931200001,"venue":"alpaca"}'
+		assert_regex "$stderr" "mkt-ws: the venue reported an error: $msg"
+		assert_regex "$stderr" "connection closed; reconnecting in"
+		# authenticated and subscribed again on the second connection
+		[ "$(count_in_log '"open":true')" -eq 2 ]
+		run sent 2
+		assert_line --index 1 '{"action":"subscribe","trades":["AAPL"]}'
+	done
+	for code in 405:"symbol limit exceeded" 409:"insufficient subscription"; do
+		msg=${code#*:}
+		code=${code%%:*}
+		rm -f "$T/venue.log"
+		start_venue --venue alpaca --frames 1 --per 1 --error-after-auth "$code"
+		run --separate-stderr mkt-ws --preset alpaca --symbols AAPL --url "$URL/v2/iex" -d 2s --backoff-min 0.05 --backoff-max 0.1
+		assert_failure 1
+		assert_output ''
+		assert_regex "$stderr" "mkt-ws: the venue refused the request: $msg"
+		[ "$(count_in_log '"open":true')" -eq 1 ]
+	done
+}
+
 @test "kraken: v2 subscribe, trades, heartbeats keep a quiet feed alive" {
 	start_venue --venue kraken --frames 2 --per 1
 	run mkt-ws --preset kraken --symbols BTC/USD --url "$URL/v2" -d 2.5s --stall 1.5

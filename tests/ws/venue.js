@@ -8,7 +8,7 @@
 //       [--secret S] [--silent-after N] [--drop-after N] [--busy N]
 //       [--busy-msg N] [--malformed] [--ping MS] [--tls CERT KEY]
 //       [--flood N] [--fragment N] [--evil MODE] [--hangup MS]
-//       [--hangup-close]
+//       [--hangup-close] [--error-after-auth CODE]
 //
 // It listens on 127.0.0.1 only, writes its port to --portfile, and logs
 // every message a client sends (and every pong) as one JSON line to
@@ -65,6 +65,10 @@
 //                     once for the others) wait MS ms and drop the
 //                     connection, answering nothing the client says
 //   --hangup-close    ... with a close frame (1001) rather than without
+//   --error-after-auth CODE
+//                     alpaca: on the first connection, answer the
+//                     subscription with [{"T":"error","code":CODE,..}]
+//                     (its documented message) and send no data there
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -76,7 +80,8 @@ const { WebSocketServer } = require(path.join(__dirname, '../../node_modules/ws'
 const a = { venue: 'massive', port: 0, frames: 1, per: 1, interval: 10,
 	key: 'good-key', secret: 'good-secret', silentAfter: -1, dropAfter: -1,
 	busy: 0, busyMsg: 0, malformed: false, ping: 0, tls: null, flood: 0,
-	portfile: null, log: null, start: 0, hangup: -1, hangupClose: false };
+	portfile: null, log: null, start: 0, hangup: -1, hangupClose: false,
+	errorAfterAuth: 0 };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
 	const o = argv[i], v = () => argv[++i];
@@ -104,6 +109,7 @@ for (let i = 0; i < argv.length; i++) {
 	case '--evil': a.evil = v(); break;
 	case '--hangup': a.hangup = +v(); break;
 	case '--hangup-close': a.hangupClose = true; break;
+	case '--error-after-auth': a.errorAfterAuth = +v(); break;
 	default: console.error('venue.js: unknown option ' + o); process.exit(2);
 	}
 }
@@ -111,7 +117,7 @@ for (let i = 0; i < argv.length; i++) {
 const logfd = a.log ? fs.openSync(a.log, 'a') : null;
 function log(o) { if (logfd !== null) fs.writeSync(logfd, JSON.stringify(o) + '\n'); }
 
-let k = a.start, conns = 0, upgrades = 0, busyMsgs = 0, lastTrade = null;
+let k = a.start, conns = 0, upgrades = 0, busyMsgs = 0, errorsSent = 0, lastTrade = null;
 const T0 = 1704931200000;
 const iso = (ms) => new Date(ms).toISOString();                 // .mmmZ
 const isoNs = (ms) => iso(ms).replace('Z', '456789Z');       // .mmm456789Z
@@ -442,6 +448,11 @@ if (wss) wss.on('connection', (ws, req) => {
 				if (!authed) ws.close(1008);
 			} else if (m.action === 'subscribe' && authed) {
 				ws.send(JSON.stringify([{ T: 'subscription', trades: m.trades || [], quotes: m.quotes || [], bars: m.bars || [] }]));
+				if (a.errorAfterAuth && errorsSent++ === 0) {
+					const msgs = { 400: 'invalid syntax', 401: 'not authenticated', 404: 'auth timeout', 405: 'symbol limit exceeded', 407: 'slow client', 409: 'insufficient subscription', 500: 'internal error' };
+					ws.send(JSON.stringify([{ T: 'error', code: a.errorAfterAuth, msg: msgs[a.errorAfterAuth] || 'error' }]));
+					return;
+				}
 				start([...syms(m.trades || [], 't'), ...syms(m.quotes || [], 'q'), ...syms(m.bars || [], 'b')]);
 			}
 			break;

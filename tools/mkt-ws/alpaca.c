@@ -8,9 +8,17 @@
  * ALPACA_API_SECRET_KEY and, on "authenticated", one subscribe message
  * {"action":"subscribe","trades":[..],"quotes":[..],"bars":[..]}.
  * Messages are arrays: "T":"t" trades, "q" quotes, "b" minute bars, with
- * RFC 3339 times carrying nanoseconds; "error" messages with code 402
- * (auth failed) or 404 (auth timeout) stop the program, 406 (connection
- * limit exceeded) and 429 back off. */
+ * RFC 3339 times carrying nanoseconds. "error" messages, by code (as
+ * Alpaca's stream documentation lists them): 402 (auth failed) stops the
+ * program as a refused key; 406 (connection limit exceeded: the venue
+ * still holds an earlier session) and 429 back off to the longest delay;
+ * 407 (slow client), 500 (internal error), and 401 (not authenticated)
+ * or 404 (auth timeout), which say that the session's authentication did
+ * not go through in time rather than that the key is wrong, close the
+ * connection and reconnect after the usual backoff; any other code (400
+ * invalid syntax, 405 symbol limit exceeded, 409 insufficient
+ * subscription, ...) is a request that retrying will not mend, and stops
+ * the program. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -103,10 +111,12 @@ static void alpaca_event(struct ws *s, const char *ev, size_t len)
 		ws_num(o, "code", &code);
 		if (ws_rawval(o, "msg", &msg, &msgl) < 0)
 			msg = ev, msgl = len;
-		if (code == 402 || code == 404 || code == 401)
+		if (code == 402)
 			ws_auth_failed(s, msg, msgl);
 		else if (code == 406 || code == 429)
 			ws_busy(s, msg, msgl);
+		else if (code == 407 || code == 500 || code == 401 || code == 404)
+			ws_reconnect(s, msg, msgl);
 		else
 			ws_fatal(s, msg, msgl);
 		return;

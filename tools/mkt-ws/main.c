@@ -309,6 +309,15 @@ void ws_busy(struct ws *s, const char *msg, size_t len)
 		lws_set_timeout(S.wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
 }
 
+void ws_reconnect(struct ws *s, const char *msg, size_t len)
+{
+	(void)s;
+	if (mkt_verbosity >= 0)
+		print_msg("the venue reported an error", msg, len);
+	if (S.wsi)
+		lws_set_timeout(S.wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+}
+
 void ws_note(struct ws *s, const char *what, const char *msg, size_t len)
 {
 	(void)s;

@@ -69,6 +69,10 @@ void ws_auth_failed(struct ws *s, const char *msg, size_t len);
 /* The venue refused the session for now (too many connections, rate
  * limit): close and reconnect after the longest backoff. */
 void ws_busy(struct ws *s, const char *msg, size_t len);
+/* The venue reported an error that a new connection may mend (a slow
+ * client, an internal error): report it, close, and reconnect after the
+ * usual backoff. */
+void ws_reconnect(struct ws *s, const char *msg, size_t len);
 /* The venue reported an error that retrying will not mend (a bad
  * subscription): report it and stop with exit status 1. */
 void ws_fatal(struct ws *s, const char *msg, size_t len);
