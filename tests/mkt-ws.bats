@@ -229,9 +229,11 @@ EOF
 	assert_failure 1
 	refute_output --partial "wrong-key"
 	assert_output --partial "sent the authentication message"
+	# a missing key is reported before any connection is made
 	MASSIVE_API_KEY= run mkt-ws --preset massive --symbols AAPL --url "$URL/stocks"
 	assert_failure 1
-	assert_output --partial "MASSIVE_API_KEY is not set"
+	assert_output "mkt-ws: MASSIVE_API_KEY is not set"
+	[ "$(count_in_log '"open":true')" -eq 2 ]
 }
 
 @test "a frame with a hundred events gives a hundred records" {
@@ -377,6 +379,11 @@ EOF
 	assert_failure 1
 	assert_output --partial "authentication failed: auth failed"
 	refute_output --partial "nope"
+	[ "$(count_in_log '"open":true')" -eq 2 ]
+	# missing keys are reported before any connection is made
+	ALPACA_API_SECRET_KEY= run mkt-ws --preset alpaca --symbols AAPL --url "$URL/v2/iex"
+	assert_failure 1
+	assert_output "mkt-ws: ALPACA_API_KEY_ID and ALPACA_API_SECRET_KEY must be set"
 	[ "$(count_in_log '"open":true')" -eq 2 ]
 }
 

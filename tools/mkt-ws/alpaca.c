@@ -29,6 +29,11 @@
 
 static int alpaca_url(struct ws *s, const char *base, struct mkt_buf *out)
 {
+	if (!ws_env("ALPACA_API_KEY_ID") || !ws_env("ALPACA_API_SECRET_KEY")) {
+		fprintf(stderr, "mkt-ws: ALPACA_API_KEY_ID and "
+		    "ALPACA_API_SECRET_KEY must be set\n");
+		return -1;
+	}
 	if (base) {
 		mkt_buf_adds(out, base);
 		return 0;

@@ -19,8 +19,21 @@
 #include "json.h"
 #include "ws.h"
 
+/* The key, or NULL. */
+static const char *massive_key(void)
+{
+	const char *key = ws_env("MASSIVE_API_KEY");
+	return key ? key : ws_env("POLYGON_API_KEY");
+}
+
+/* The URL, once the key is known to be there (no connection is made
+ * without one). */
 static int massive_url(struct ws *s, const char *base, struct mkt_buf *out)
 {
+	if (!massive_key()) {
+		fprintf(stderr, "mkt-ws: MASSIVE_API_KEY is not set\n");
+		return -1;
+	}
 	if (base) {
 		mkt_buf_adds(out, base);
 		return 0;
@@ -32,9 +45,7 @@ static int massive_url(struct ws *s, const char *base, struct mkt_buf *out)
 
 static void massive_open(struct ws *s)
 {
-	const char *key = ws_env("MASSIVE_API_KEY");
-	if (!key)
-		key = ws_env("POLYGON_API_KEY");
+	const char *key = massive_key();
 	if (!key) {
 		const char m[] = "MASSIVE_API_KEY is not set";
 		ws_auth_failed(s, m, sizeof(m) - 1);
