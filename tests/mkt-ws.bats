@@ -636,6 +636,40 @@ EOF
 	assert_output --partial "mkt-ws: frame:1: jq: error: boom"
 }
 
+@test "generic: \${NAME} in --send comes from the environment, reaches the server, is never printed" {
+	# a key with a quote and a backslash: written as a JSON string body
+	local key='s3cr3t-"q"\z'
+	start_venue --venue massive --key "$key" --frames 1 --per 1 --drop-after 1
+	TEST_WS_KEY=$key run --separate-stderr mkt-ws -vv --url "$URL/stocks" \
+	    --send '{"action":"auth","params":"${TEST_WS_KEY}"}' \
+	    --send '{"action":"subscribe","params":"T.AAPL","note":"$${TEST_WS_KEY}"}' \
+	    --map '.[] | select(.ev == "T") | {sym, p}' -n 2 --backoff-min 0.05
+	assert_success
+	assert_output - <<'EOF'
+{"sym":"AAPL","p":100.25}
+{"sym":"AAPL","p":100.5}
+EOF
+	# the venue accepted the key on both connections ...
+	[ "$(count_in_log '"open":true')" -eq 2 ]
+	run sent 2
+	assert_output - <<'EOF'
+{"action":"auth","params":"s3cr3t-\"q\"\\z"}
+{"action":"subscribe","params":"T.AAPL","note":"${TEST_WS_KEY}"}
+EOF
+	# ... and stderr, at -vv, has the message as given, never the key
+	assert_regex "$stderr" 'sent \{"action":"auth","params":"\$\{TEST_WS_KEY\}"\} \(its \$\{NAME\}s expanded\)'
+	refute_regex "$stderr" 's3cr3t'
+	# an unset variable is an error before connecting; a bad reference a
+	# usage error
+	run mkt-ws --url "$URL/stocks" --send '{"params":"${TEST_WS_UNSET}"}'
+	assert_failure 1
+	assert_output "mkt-ws: --send: TEST_WS_UNSET is not set"
+	run mkt-ws --url "$URL/stocks" --send '{"params":"${TEST WS}"}'
+	assert_failure 2
+	assert_line --index 0 --partial 'mkt-ws: --send: "${TEST WS}"}": a "${" must be followed by a variable name'
+	[ "$(count_in_log '"open":true')" -eq 2 ]
+}
+
 @test "SIGTERM mid-stream: clean close, flushed output, status 0" {
 	start_venue --venue massive --frames 10000 --per 5 --interval 5
 	mkt-ws --preset massive --symbols AAPL --url "$URL/stocks" >"$T/out" 2>"$T/err" &

@@ -225,6 +225,7 @@ static struct {
 	char fail[320];            /* why the attempt or connection failed */
 	struct mkt_buf *q;          /* queued messages */
 	unsigned char *qsecret;
+	const char **qshown;        /* what -v shows of a secret message */
 	size_t qn, qhead, qcap;
 	uint64_t frames, records, reconnects, bad, dups, other;
 	struct mkt_map seen;        /* symbol -> struct seen */
@@ -232,9 +233,11 @@ static struct {
 	lws_sorted_usec_list_t tick;
 } S;
 
-void ws_send(struct ws *s, const char *msg, size_t len, int secret)
+/* Queue msg; secret: never shown, and wiped once sent; shown: what -v
+ * says instead of a secret message (NULL: "the authentication message"). */
+static void queue_msg(const char *msg, size_t len, int secret,
+    const char *shown)
 {
-	(void)s;
 	if (S.qn == S.qcap) {
 		size_t nc = S.qcap ? S.qcap * 2 : 8;
 		struct mkt_buf *nq = realloc(S.q, nc * sizeof(*nq));
@@ -245,6 +248,10 @@ void ws_send(struct ws *s, const char *msg, size_t len, int secret)
 		if (!ns)
 			err(MKT_EXIT_FAIL, NULL);
 		S.qsecret = ns;
+		const char **nw = realloc(S.qshown, nc * sizeof(*nw));
+		if (!nw)
+			err(MKT_EXIT_FAIL, NULL);
+		S.qshown = nw;
 		for (size_t i = S.qcap; i < nc; i++)
 			S.q[i] = (struct mkt_buf)MKT_BUF_INIT;
 		S.qcap = nc;
@@ -254,9 +261,23 @@ void ws_send(struct ws *s, const char *msg, size_t len, int secret)
 	if (mkt_buf_add(b, msg, len) < 0)
 		err(MKT_EXIT_FAIL, NULL);
 	S.qsecret[S.qn] = (unsigned char)secret;
+	S.qshown[S.qn] = shown;
 	S.qn++;
 	if (S.wsi)
 		lws_callback_on_writable(S.wsi);
+}
+
+void ws_send(struct ws *s, const char *msg, size_t len, int secret)
+{
+	(void)s;
+	queue_msg(msg, len, secret, NULL);
+}
+
+void ws_send_secret(struct ws *s, const char *msg, size_t len,
+    const char *shown)
+{
+	(void)s;
+	queue_msg(msg, len, 1, shown);
 }
 
 /* Stop the session for good with exit status 1. */
@@ -1428,7 +1449,11 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 			struct mkt_buf *b = &S.q[S.qhead];
 			int secret = S.qsecret[S.qhead];
 			if (mkt_verbosity >= 1) {
-				if (secret)
+				if (secret && S.qshown[S.qhead])
+					mkt_info(1, "sent %.*s (its ${NAME}s expanded)",
+					    (int)strnlen(S.qshown[S.qhead], 300),
+					    S.qshown[S.qhead]);
+				else if (secret)
 					mkt_info(1, "sent the authentication message");
 				else
 					mkt_info(1, "sent %.*s",
@@ -1725,6 +1750,21 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return MKT_EXIT_USAGE;
 		}
+	}
+	for (size_t i = 0; i < ws->nsends; i++) {
+		/* every ${NAME} of --send must be set before connecting */
+		struct mkt_buf t = MKT_BUF_INIT;
+		int nvars, r = ws_expand(&t, ws->sends[i], &nvars, e, sizeof(e));
+		if (t.p)
+			memset(t.p, 0, t.len);
+		mkt_buf_free(&t);
+		if (r == -1) {
+			warnx("--send: %s", e);
+			usage(stderr);
+			return MKT_EXIT_USAGE;
+		}
+		if (r < 0)
+			errx(MKT_EXIT_FAIL, "--send: %s", e);
 	}
 	if (opt.cacert && access(opt.cacert, R_OK) < 0)
 		err(MKT_EXIT_FAIL, "%s", opt.cacert);

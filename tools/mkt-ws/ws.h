@@ -62,6 +62,10 @@ struct ws {
 /* Queue one text message for the current connection (sent in order as
  * the socket allows). Secret messages are never echoed with -v. */
 void ws_send(struct ws *s, const char *msg, size_t len, int secret);
+/* Queue a message that holds a secret: sent like the others and wiped
+ * once sent; -v shows shown (text without the secret) in its place. */
+void ws_send_secret(struct ws *s, const char *msg, size_t len,
+    const char *shown);
 /* The preset has finished its auth step: queue the subscription. */
 void ws_subscribed(struct ws *s);
 /* Authentication was refused: report msg and stop with exit status 1. */
@@ -86,6 +90,15 @@ void ws_note(struct ws *s, const char *what, const char *msg, size_t len);
 /* A secret from the environment, or NULL (a message says which variable
  * is missing when required). */
 const char *ws_env(const char *name);
+
+/* Expand the ${NAME} references of a --send message tmpl from the
+ * environment into out (appended), each value written as the body of a
+ * JSON string (quotes, backslashes and control bytes escaped); "$${"
+ * stands for a literal "${". *nvars gets the number of references.
+ * 0, -1 when tmpl is malformed (an unclosed "${" or a bad name) or -2
+ * when a variable is unset or empty; err says which. */
+int ws_expand(struct mkt_buf *out, const char *tmpl, int *nvars, char *err,
+    size_t errsize);
 
 /* ---- records ---- */
 
