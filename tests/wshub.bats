@@ -334,9 +334,81 @@ expected() {
 		sleep 0.05
 	done
 	run curl -s "$URL/health"
-	assert_output --regexp '^\{"status":"ok","clients":2,"channels":2,"records":2,"drops":0,"rejected":0,"bad":2,"queued":0,"inputs_open":0,"uptime_ms":[0-9]+\}$'
+	assert_output --regexp '^\{"status":"ok","clients":2,"channels":2,"evicted":0,"records":2,"drops":0,"rejected":0,"bad":2,"queued":0,"inputs_open":0,"uptime_ms":[0-9]+\}$'
 	grep -qx 'wshub: stdin:2: column 1: .*' "$T/hub.err" || grep -q 'wshub: stdin:2: ' "$T/hub.err"
 	grep -q 'wshub: stdin:4: no "symbol" field' "$T/hub.err"
+}
+
+@test "--max-channels forgets the least recently updated channel without subscribers; health counts it" {
+	mkfifo feed
+	start_hub -c symbol --max-channels 3 --history 2 --in feed=feed
+	exec 7>feed
+	# put LINE... -- send the lines and wait until the hub has taken them
+	n=0
+	put() {
+		printf '%s\n' "$@" >&7
+		n=$((n + $#))
+		for i in $(seq 100); do
+			curl -s "$URL/health" | grep -q "\"records\":$n," && return 0
+			sleep 0.05
+		done
+		return 1
+	}
+	channels() { curl -s "$URL/api/channels" | grep -o '"channel":"[A-Z]*"' | cut -d'"' -f4 | sort | paste -sd' '; }
+	start_clients q:A
+	put '{"symbol":"A","n":1}' '{"symbol":"B","n":1}' '{"symbol":"C","n":1}'
+	assert_equal "$(channels)" 'A B C'
+	# a fourth: B, the oldest without subscribers, goes; A is older but watched
+	put '{"symbol":"D","n":1}'
+	assert_equal "$(channels)" 'A C D'
+	# C updated: D is now the oldest
+	put '{"symbol":"C","n":2}' '{"symbol":"E","n":1}'
+	assert_equal "$(channels)" 'A C E'
+	run curl -s "$URL/health"
+	assert_output --partial '"clients":1,"channels":3,"evicted":2,"records":6,'
+	run get "$URL/api/latest?channel=B"
+	assert_output '404 application/json
+{"error":"unknown channel"}'
+	run curl -s "$URL/api/history?channel=C"
+	assert_output '[{"symbol":"C","n":1},{"symbol":"C","n":2}]'
+	# the subscriber leaves: A becomes the newest candidate, C the oldest
+	kill "$CLI_PID"
+	for i in $(seq 100); do
+		curl -s "$URL/health" | grep -q '"clients":0,' && break
+		sleep 0.05
+	done
+	put '{"symbol":"F","n":1}'
+	assert_equal "$(channels)" 'A E F'
+	# a channel known only to subscribers does not count, nor evict
+	node -e '
+		const WebSocket = require(process.argv[1]);
+		const ws = new WebSocket(process.argv[2] + "?channel=X,Y,Z");
+		ws.on("open", () => ws.send("{\"type\":\"ping\"}"));
+		ws.on("message", () => ws.close());
+	' "$TOP/node_modules/ws" "$WS"
+	run curl -s "$URL/health"
+	assert_output --partial '"channels":3,"evicted":3,"records":7,'
+	assert_equal "$(channels)" 'A E F'
+	diff -u <(printf '{"symbol":"A","n":1}\n') <(grep -v '^#' out/0.ndjson)
+	exec 7>&-
+}
+
+@test "--max-channels holds a stream of new channels to the newest N" {
+	awk 'BEGIN { for (i = 0; i < 20000; i++) printf "{\"symbol\":\"S%05d\",\"n\":%d}\n", i, i }' >churn.ndjson
+	HUB_STDIN=churn.ndjson start_hub -c symbol --history 10 --max-channels 100
+	for i in $(seq 200); do
+		curl -s "$URL/health" | grep -q '"records":20000,' && break
+		sleep 0.05
+	done
+	run curl -s "$URL/health"
+	assert_output --partial '"channels":100,"evicted":19900,"records":20000,'
+	curl -s "$URL/api/channels" | grep -o '"channel":"S[0-9]*"' | cut -d'"' -f4 | sort >kept
+	diff -u <(seq -f 'S%05g' 19900 19999) kept
+	run curl -s "$URL/api/latest?channel=S19999"
+	assert_output '{"symbol":"S19999","n":19999}'
+	kill -TERM "$HUB_PID"
+	wait_pid "$HUB_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ] || { cat "$T/hub.err"; false; }
 }
 
 @test "bad input lines are counted and make the exit status 1; --strict stops at the first" {

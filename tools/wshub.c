@@ -47,8 +47,8 @@
 static const char usage_text[] =
 "usage: wshub [-equvV] [-p port] [-b addr] [-s dir] [-c field] [-n history]\n"
 "             [-i name=file]... [-Q messages] [--queue-bytes bytes]\n"
-"             [-m max-clients] [-o origin]... [--max-message bytes]\n"
-"             [--max-line bytes] [--strict]\n";
+"             [-m max-clients] [-o origin]... [--max-channels n]\n"
+"             [--max-message bytes] [--max-line bytes] [--strict]\n";
 
 static void usage(FILE *f)
 {
@@ -65,6 +65,7 @@ static void usage(FILE *f)
 "      --queue-bytes B    ... or B bytes behind (default 16777216)\n"
 "  -m, --max-clients N    WebSocket clients at most (default 10000)\n"
 "  -o, --origin ORIGIN    allow this Origin on upgrades (repeatable)\n"
+"      --max-channels N   channels with records at most (default 10000)\n"
 "      --max-message B    largest client message (default 4096)\n"
 "      --max-line B       longest input line (default 1048576)\n"
 "  -e, --exit-at-eof      exit once all inputs ended and queues are sent\n"
@@ -93,6 +94,7 @@ static struct settings {
 	long long queue;
 	long long queue_bytes;
 	long long max_clients;
+	long long max_channels;
 	long long max_message;
 	long long max_line;
 	const char **origins;
@@ -108,6 +110,7 @@ static struct settings {
 	.queue = 4096,
 	.queue_bytes = 16 << 20,
 	.max_clients = 10000,
+	.max_channels = 10000,
 	.max_message = 4096,
 	.max_line = MKT_LINE_MAX_DEFAULT,
 	.origins = NULL,
@@ -187,6 +190,8 @@ struct channel {
 	uint64_t records;
 	struct sub *subs;
 	size_t nsubs;
+	struct channel *lprev, *lnext; /* on the eviction list */
+	int in_lru;
 };
 
 /* Per-connection data, for HTTP requests and WebSocket clients alike. */
@@ -217,7 +222,9 @@ static struct hub {
 	struct channel *star;
 	struct client *clients;
 	size_t nclients;
-	uint64_t records, drops, queued, rejected;
+	size_t nchannels;          /* channels with records, "*" aside */
+	struct channel *lru_head, *lru_tail; /* eviction candidates, oldest first */
+	uint64_t records, drops, queued, rejected, evicted;
 	struct input *inputs;
 	size_t ninputs, inputs_open;
 	int fatal;
@@ -274,16 +281,87 @@ static struct channel *channel_get(const char *name, size_t nlen, int create)
 	return ch;
 }
 
+static void channel_free(struct channel *ch)
+{
+	for (size_t i = 0; i < ch->hn; i++)
+		msg_unref(ch->hist[(ch->hhead + i) % (size_t)opt.history]);
+	msg_unref(ch->latest);
+	mkt_map_del(&hub.channels, ch->name, ch->nlen);
+	free(ch->hist);
+	free(ch->name);
+	free(ch);
+}
+
 /* Forget a channel that has neither records nor subscribers (one that
  * clients asked for and left), so that subscriptions cannot grow the hub. */
 static void channel_gc(struct channel *ch)
 {
 	if (ch->records || ch->subs || ch == hub.star)
 		return;
-	mkt_map_del(&hub.channels, ch->name, ch->nlen);
-	free(ch->hist);
-	free(ch->name);
-	free(ch);
+	channel_free(ch);
+}
+
+/* The eviction list: the channels that have records and no subscriber, in
+ * the order of their last record (or of their last subscriber leaving),
+ * oldest first. Every change is O(1). */
+static void lru_del(struct channel *ch)
+{
+	if (!ch->in_lru)
+		return;
+	if (ch->lprev)
+		ch->lprev->lnext = ch->lnext;
+	else
+		hub.lru_head = ch->lnext;
+	if (ch->lnext)
+		ch->lnext->lprev = ch->lprev;
+	else
+		hub.lru_tail = ch->lprev;
+	ch->lprev = ch->lnext = NULL;
+	ch->in_lru = 0;
+}
+
+static void lru_append(struct channel *ch)
+{
+	lru_del(ch);
+	ch->lprev = hub.lru_tail;
+	ch->lnext = NULL;
+	if (hub.lru_tail)
+		hub.lru_tail->lnext = ch;
+	else
+		hub.lru_head = ch;
+	hub.lru_tail = ch;
+	ch->in_lru = 1;
+}
+
+/* Forget channels from the head of the eviction list while more than
+ * --max-channels have records. A channel with subscribers is never
+ * forgotten, so the hub may hold more while clients watch them (at most
+ * --max-clients times CLIENT_SUBS_MAX). */
+static void channels_trim(void)
+{
+	while (hub.nchannels > (size_t)opt.max_channels && hub.lru_head) {
+		struct channel *ch = hub.lru_head;
+		mkt_info(2, "channel \"%s\" forgotten (%zu channels)", ch->name,
+		    hub.nchannels);
+		lru_del(ch);
+		hub.nchannels--;
+		hub.evicted++;
+		channel_free(ch);
+	}
+}
+
+/* ch lost a subscriber. With none left, a channel without records is
+ * forgotten, and one with records becomes the newest eviction candidate. */
+static void channel_left(struct channel *ch)
+{
+	if (ch->nsubs || ch == hub.star)
+		return;
+	if (!ch->records) {
+		channel_gc(ch);
+		return;
+	}
+	lru_append(ch);
+	channels_trim();
 }
 
 /* Append m to ch's history and make it the latest record. */
@@ -292,7 +370,10 @@ static void channel_keep(struct channel *ch, struct msg *m)
 	msg_ref(m);
 	msg_unref(ch->latest);
 	ch->latest = m;
-	ch->records++;
+	if (ch->records++ == 0 && ch != hub.star)
+		hub.nchannels++;
+	if (!ch->nsubs && ch != hub.star)
+		lru_append(ch);
 	if (!opt.history)
 		return;
 	size_t cap = (size_t)opt.history;
@@ -335,7 +416,7 @@ static void client_release(struct client *c)
 		if (s->next)
 			s->next->prev = s->prev;
 		s->ch->nsubs--;
-		channel_gc(s->ch);
+		channel_left(s->ch);
 		free(s);
 	}
 	c->subs = NULL;
@@ -464,6 +545,7 @@ static int client_subscribe(struct client *c, const char *name, size_t nlen)
 		ch->subs->prev = s;
 	ch->subs = s;
 	ch->nsubs++;
+	lru_del(ch);
 	s->cnext = c->subs;
 	c->subs = s;
 	c->nsubs++;
@@ -493,7 +575,7 @@ static void client_unsubscribe(struct client *c, const char *name, size_t nlen)
 		if (s->ch == hub.star)
 			c->all = 0;
 		c->nsubs--;
-		channel_gc(s->ch);
+		channel_left(s->ch);
 		free(s);
 		return;
 	}
@@ -739,6 +821,8 @@ static void in_line(struct input *in, uint64_t lineno, const char *s, size_t len
 	struct channel *ch = channel_get(cn, cl, 1);
 	struct msg *m = ch ? msg_new(len) : NULL;
 	if (!m) {
+		if (ch)
+			channel_gc(ch);
 		warnx("%s:%llu: out of memory", in->name, (unsigned long long)lineno);
 		hub.io_failed = 1;
 		return;
@@ -750,6 +834,7 @@ static void in_line(struct input *in, uint64_t lineno, const char *s, size_t len
 		channel_keep(hub.star, m);
 	broadcast(ch, m);
 	msg_unref(m);
+	channels_trim();
 }
 
 /* Take everything the readers handed over (event loop thread). */
@@ -974,18 +1059,13 @@ static int http_arg(struct lws *wsi, const char *name, char *buf, size_t size)
 static int api_health(struct client *c)
 {
 	struct mkt_buf *b = body_start();
-	size_t nch = 0;
-	for (size_t i = 0; i < hub.channels.cap; i++) {
-		struct mkt_map_ent *e = &hub.channels.e[i];
-		if (e->key && ((struct channel *)e->val)->records &&
-		    e->val != hub.star)
-			nch++;
-	}
 	mkt_buf_printf(b,
 	    "{\"status\":\"ok\",\"clients\":%zu,\"channels\":%zu,"
+	    "\"evicted\":%llu,"
 	    "\"records\":%llu,\"drops\":%llu,\"rejected\":%llu,\"bad\":%llu,"
 	    "\"queued\":%llu,\"inputs_open\":%zu,\"uptime_ms\":%lld}\n",
-	    hub.nclients, nch, (unsigned long long)hub.records,
+	    hub.nclients, hub.nchannels, (unsigned long long)hub.evicted,
+	    (unsigned long long)hub.records,
 	    (unsigned long long)hub.drops, (unsigned long long)hub.rejected,
 	    (unsigned long long)mkt_rec_bad(), (unsigned long long)hub.queued,
 	    hub.inputs_open,
@@ -1366,7 +1446,7 @@ static long long num_opt(const char *name, const char *s, long long min,
 	return v;
 }
 
-enum { OPT_QBYTES = 256, OPT_MAXMSG, OPT_MAXLINE, OPT_STRICT };
+enum { OPT_QBYTES = 256, OPT_MAXCHAN, OPT_MAXMSG, OPT_MAXLINE, OPT_STRICT };
 
 int main(int argc, char **argv)
 {
@@ -1381,6 +1461,7 @@ int main(int argc, char **argv)
 		{ "queue-bytes", required_argument, NULL, OPT_QBYTES },
 		{ "max-clients", required_argument, NULL, 'm' },
 		{ "origin", required_argument, NULL, 'o' },
+		{ "max-channels", required_argument, NULL, OPT_MAXCHAN },
 		{ "max-message", required_argument, NULL, OPT_MAXMSG },
 		{ "max-line", required_argument, NULL, OPT_MAXLINE },
 		{ "exit-at-eof", no_argument, NULL, 'e' },
@@ -1421,6 +1502,10 @@ int main(int argc, char **argv)
 			opt.origins[opt.norigins++] = optarg;
 			break;
 		}
+		case OPT_MAXCHAN:
+			opt.max_channels = num_opt("max-channels", optarg, 1,
+			    100000000);
+			break;
 		case OPT_MAXMSG:
 			opt.max_message = num_opt("max-message", optarg, 64, 1 << 24);
 			break;
