@@ -562,5 +562,13 @@ close 1009'
 @test "man page: lint and examples" {
 	man_lint wshub.1
 	cp "$MIXED" .
-	run_man_examples wshub.1
+	run man_examples wshub.1
+	assert_equal "${#lines[@]}" 2
+	run timeout 20 bash -o pipefail -c "$(man_examples wshub.1 | sed -n 1p)"
+	assert_success
+	assert_output ''
+	run timeout 20 bash -o pipefail -c "$(man_examples wshub.1 | sed -n 2p)"
+	assert_success
+	assert_output "[$(grep '"BTC"' mixed.ndjson | tail -n 2 | paste -sd,)]"
+	grep -q '^wshub: listening on http://127.0.0.1:[0-9]*/$' hub.log
 }
