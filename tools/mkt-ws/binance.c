@@ -9,8 +9,9 @@
  * second, so every stream goes in ONE {"method":"SUBSCRIBE","params":
  * [...],"id":1} message. Prices and quantities arrive as strings. The
  * server pings every 20 s and drops a client that does not pong within a
- * minute: libwebsockets answers pings. It also ends every connection
- * after 24 hours, which is an ordinary reconnect here. */
+ * minute: main.c answers every ping at once, whatever the state of the
+ * output. It also ends every connection after 24 hours, which is an
+ * ordinary reconnect here. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
