@@ -395,7 +395,9 @@ int wsp_feed(struct wsp *w, const char *p, size_t n)
 			break;
 		}
 	if (!end) {
-		if (w->head.len >= HEAD_MAX) {
+		/* full (a head of HEAD_MAX bytes and its blank line) without
+		 * the blank line: too long, however the reads were cut */
+		if (w->head.len >= HEAD_MAX + 4) {
 			snprintf(w->err, sizeof(w->err), "the response head is "
 			    "longer than %d bytes", HEAD_MAX);
 			return -1;
