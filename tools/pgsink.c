@@ -1282,8 +1282,8 @@ static int put_bin(struct mkt_buf *b, const struct column *c,
 
 		if (f->type != MKT_JNUM || plain_int(f, &v) < 0)
 			return 0;
-		if (v < lo * per || v / per > hi)
-			return 0;
+		if (mkt_floordiv(v, per) < lo || mkt_floordiv(v, per) > hi)
+			return 0; /* (lo * per does not fit in 64 bits for ns) */
 		if (opt.unit == MKT_TU_NS) {
 			if (v % 1000)
 				return 0; /* the server rounds nanoseconds its own way */
