@@ -10,8 +10,11 @@
  * members and the position of a partition is stored only once its lines
  * have been written to stdout and the output flushed (at-least-once:
  * enable.auto.offset.store=false); stored offsets are committed every
- * second, on rebalance and at exit. Without a group, every partition of
- * the topics is read and nothing is committed.
+ * second, on rebalance and at exit. -o other than beginning/end/stored
+ * places a partition when this member gets it from the group (an @-time
+ * counted from that moment); a partition kept through a rebalance goes on
+ * from where it was. Without a group, every partition of the topics is
+ * read and nothing is committed.
  *
  * Output is block-buffered and flushed whenever no message is waiting,
  * at exit, and after every record with -u.
@@ -48,7 +51,7 @@
 #define FETCH_WAIT_MS "50"
 
 enum offmode { OFF_DEFAULT, OFF_BEGIN, OFF_END, OFF_STORED, OFF_ABS,
-	OFF_TAIL, OFF_TIME };
+	OFF_TAIL, OFF_TIME, OFF_AGO };
 
 struct settings {
 	const char *brokers;
@@ -56,7 +59,8 @@ struct settings {
 	size_t ntopics;
 	const char *group;
 	enum offmode off;
-	int64_t off_val;     /* OFF_ABS: offset, OFF_TAIL: count, OFF_TIME: ms */
+	int64_t off_val;     /* OFF_ABS: offset, OFF_TAIL: count, OFF_TIME:
+	                      * epoch ms, OFF_AGO: ms before the assignment */
 	int exit_at_end;
 	long long count;     /* 0: no limit */
 	int meta;
@@ -74,12 +78,15 @@ struct part {
 	int64_t skip_ts;     /* >= 0: skip messages older than this (ms) */
 	int64_t next;        /* offset to store, once output is flushed; -1 none */
 	int stored_next;     /* next has been handed to rd_kafka_offsets_store */
+	int revoked;         /* revoked (eager rebalance); kept if assigned again */
 };
 
 static struct {
 	struct part *p;
 	size_t n, cap;
 	size_t last;         /* index of the last hit, for runs of one partition */
+	int assigned;        /* an assignment is in force (none between an eager
+	                      * revoke and the next assign) */
 } parts;
 
 static struct settings s = {
@@ -97,7 +104,9 @@ static struct settings s = {
 };
 
 static struct mkt_writer out;
-static int cooperative;
+static int cooperative;      /* the group's rebalance protocol, as the
+                              * last rebalance callback found it */
+static int uncommitted;       /* offsets stored since the last commit */
 
 static void usage(FILE *fp)
 {
@@ -139,8 +148,8 @@ static int parse_offset(const char *a)
 	} else if (a[0] == '@' && a[1] == '-') {
 		if (mkt_duration_parse(a + 2, &ns, errstr, sizeof(errstr)) < 0)
 			return -1;
-		s.off = OFF_TIME;
-		s.off_val = mkt_now(MKT_TU_MS) - ns / 1000000;
+		s.off = OFF_AGO;
+		s.off_val = ns / 1000000;
 	} else if (a[0] == '@') {
 		int64_t t;
 
@@ -205,25 +214,25 @@ static struct part *part_add(const char *topic, int32_t partition)
 	p->skip_ts = -1;
 	p->next = -1;
 	p->stored_next = 1;
+	p->revoked = 0;
 	return p;
 }
 
-static void part_remove(const char *topic, int32_t partition)
+static void part_drop(struct part *p)
 {
-	struct part *p = part_find(topic, partition);
-
-	if (p == NULL)
-		return;
 	free(p->topic);
 	*p = parts.p[--parts.n];
 	parts.last = 0;
 }
 
+/* Every partition of the assignment at its end; also true for an
+ * assignment of none (a member of a group with more members than
+ * partitions). */
 static int all_at_end(void)
 {
 	size_t i;
 
-	if (parts.n == 0)
+	if (!parts.assigned)
 		return 0;
 	for (i = 0; i < parts.n; i++)
 		if (!parts.p[i].eof)
@@ -262,6 +271,27 @@ static void store_written(rd_kafka_t *rk)
 	if (e && e != RD_KAFKA_RESP_ERR__STATE)
 		mkt_info(0, "storing offsets: %s", rd_kafka_err2str(e));
 	rd_kafka_topic_partition_list_destroy(l);
+	uncommitted = 1;
+}
+
+/* Once the output is quiet, commit what was stored without waiting for
+ * the auto-commit timer (asynchronously, five times a second at most):
+ * a member that takes a partition over, or a restart, then starts after
+ * the last line written even where a commit during the rebalance is
+ * refused (kmock refuses them). */
+static void commit_quiet(rd_kafka_t *rk)
+{
+	static int64_t last;
+	int64_t now;
+
+	if (s.group == NULL || !uncommitted)
+		return;
+	now = mkt_mono_ns();
+	if (now - last < 200000000LL)
+		return;
+	last = now;
+	uncommitted = 0;
+	rd_kafka_commit(rk, NULL, 1);
 }
 
 /* Flush stdout, then store what it now holds. Returns 0, or -1 when the
@@ -294,73 +324,93 @@ static int has_time_index(rd_kafka_t *rk, const char *topic, int32_t part)
 	return yes;
 }
 
-/* Set the start offsets of list l (fresh partitions) from -o. @TIME asks
- * the broker for the first offset whose timestamp is at or after TIME
- * (none: the end). Where the broker has no time index (kmock), the
- * partition is read from its beginning and messages older than TIME are
- * skipped up to the first that is not, which starts at the same message. */
+/* Where a partition new to this member starts, from -o (the offset
+ * field of a list element; RD_KAFKA_OFFSET_INVALID means the group's
+ * committed position, or auto.offset.reset where there is none). */
+static int64_t start_offset(void)
+{
+	switch (s.off) {
+	case OFF_BEGIN:
+	case OFF_DEFAULT:
+		return s.group ? RD_KAFKA_OFFSET_INVALID : RD_KAFKA_OFFSET_BEGINNING;
+	case OFF_END:
+		return s.group ? RD_KAFKA_OFFSET_INVALID : RD_KAFKA_OFFSET_END;
+	case OFF_ABS:
+		return s.off_val;
+	case OFF_TAIL:
+		return RD_KAFKA_OFFSET_TAIL(s.off_val);
+	default: /* stored; the times are looked up by the caller */
+		return RD_KAFKA_OFFSET_INVALID;
+	}
+}
+
+/* Set the start offsets of list l (the partitions being assigned) and add
+ * them to the partition table. A partition this member kept through an
+ * eager rebalance (revoked, then assigned again) goes on after the last
+ * message it handled. Any other starts from -o: @TIME and @-DURATION ask
+ * the broker for the first offset whose timestamp is at or after the time
+ * (for @-DURATION, that long before now, the moment of assignment); none:
+ * the end. Where the broker has no time index (kmock), the partition is
+ * read from its beginning and messages older than the time are skipped up
+ * to the first that is not, which starts at the same message. */
 static void set_start_offsets(rd_kafka_t *rk,
     rd_kafka_topic_partition_list_t *l)
 {
+	rd_kafka_topic_partition_list_t *q = NULL;
+	rd_kafka_resp_err_t e;
+	int64_t t = s.off == OFF_AGO ? mkt_now(MKT_TU_MS) - s.off_val : s.off_val;
 	int i;
 
-	if (s.off == OFF_TIME) {
-		rd_kafka_topic_partition_list_t *q =
-		    rd_kafka_topic_partition_list_copy(l);
-		rd_kafka_resp_err_t e;
-
-		for (i = 0; i < q->cnt; i++)
-			q->elems[i].offset = s.off_val;
-		e = rd_kafka_offsets_for_times(rk, q, META_TIMEOUT_MS);
-		for (i = 0; i < l->cnt; i++) {
-			struct part *p = part_add(l->elems[i].topic,
-			    l->elems[i].partition);
-			rd_kafka_topic_partition_t *r = &q->elems[i];
-
-			mkt_info(2, "%s[%d]: time %" PRId64 ": offset %" PRId64
-			    " (%s)", p->topic, (int)p->partition, s.off_val,
-			    r->offset, rd_kafka_err2str(e ? e : r->err));
-			if (e == 0 && r->err == 0 && r->offset >= 0) {
-				l->elems[i].offset = r->offset;
-			} else if (e == 0 && r->err == 0 &&
-			    has_time_index(rk, p->topic, p->partition)) {
-				l->elems[i].offset = RD_KAFKA_OFFSET_END;
-			} else {
-				mkt_info(1, "%s[%d]: no time index: reading from "
-				    "the beginning, skipping messages before %"
-				    PRId64, p->topic, (int)p->partition, s.off_val);
-				l->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
-				p->skip_ts = s.off_val;
-			}
-		}
-		rd_kafka_topic_partition_list_destroy(q);
-		return;
-	}
 	for (i = 0; i < l->cnt; i++) {
-		part_add(l->elems[i].topic, l->elems[i].partition);
-		switch (s.off) {
-		case OFF_BEGIN:
-			if (s.group == NULL)
-				l->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
-			break;
-		case OFF_END:
-			if (s.group == NULL)
-				l->elems[i].offset = RD_KAFKA_OFFSET_END;
-			break;
-		case OFF_ABS:
-			l->elems[i].offset = s.off_val;
-			break;
-		case OFF_TAIL:
-			l->elems[i].offset = RD_KAFKA_OFFSET_TAIL(s.off_val);
-			break;
-		case OFF_DEFAULT:
-			if (s.group == NULL)
-				l->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
-			break;
-		default: /* stored: leave RD_KAFKA_OFFSET_INVALID */
-			break;
+		rd_kafka_topic_partition_t *el = &l->elems[i];
+		struct part *p = part_find(el->topic, el->partition);
+
+		if (p != NULL && p->revoked && p->next >= 0) {
+			p->revoked = 0;
+			p->eof = 0;
+			el->offset = p->next;
+			mkt_info(2, "%s[%d]: kept, from offset %" PRId64, p->topic,
+			    (int)p->partition, p->next);
+			continue;
+		}
+		if (p != NULL) /* kept, but nothing read yet: start afresh */
+			part_drop(p);
+		p = part_add(el->topic, el->partition);
+		if (s.off == OFF_TIME || s.off == OFF_AGO) {
+			if (q == NULL)
+				q = rd_kafka_topic_partition_list_new(l->cnt);
+			rd_kafka_topic_partition_list_add(q, el->topic,
+			    el->partition)->offset = t;
+		} else {
+			el->offset = start_offset();
 		}
 	}
+	if (q == NULL)
+		return;
+	e = rd_kafka_offsets_for_times(rk, q, META_TIMEOUT_MS);
+	for (i = 0; i < q->cnt; i++) {
+		rd_kafka_topic_partition_t *r = &q->elems[i];
+		rd_kafka_topic_partition_t *el =
+		    rd_kafka_topic_partition_list_find(l, r->topic, r->partition);
+		struct part *p = part_find(r->topic, r->partition);
+
+		mkt_info(2, "%s[%d]: time %" PRId64 ": offset %" PRId64 " (%s)",
+		    r->topic, (int)r->partition, t, r->offset,
+		    rd_kafka_err2str(e ? e : r->err));
+		if (e == 0 && r->err == 0 && r->offset >= 0) {
+			el->offset = r->offset;
+		} else if (e == 0 && r->err == 0 &&
+		    has_time_index(rk, r->topic, r->partition)) {
+			el->offset = RD_KAFKA_OFFSET_END;
+		} else {
+			mkt_info(1, "%s[%d]: no time index: reading from the "
+			    "beginning, skipping messages before %" PRId64,
+			    r->topic, (int)r->partition, t);
+			el->offset = RD_KAFKA_OFFSET_BEGINNING;
+			p->skip_ts = t;
+		}
+	}
+	rd_kafka_topic_partition_list_destroy(q);
 }
 
 /* ---- callbacks ---- */
@@ -369,25 +419,46 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
     rd_kafka_topic_partition_list_t *l, void *opaque)
 {
 	rd_kafka_error_t *er = NULL;
+	size_t j;
 	int i;
 
 	(void)opaque;
+	/* known once the group is joined, not before */
+	cooperative = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
 	if (e == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
 		mkt_info(1, "assigned %d partition(s)", l->cnt);
 		set_start_offsets(rk, l);
+		/* what an eager rebalance revoked and did not give back */
+		for (j = parts.n; j-- > 0;)
+			if (parts.p[j].revoked)
+				part_drop(&parts.p[j]);
+		parts.assigned = 1;
 		if (cooperative)
 			er = rd_kafka_incremental_assign(rk, l);
 		else
 			rd_kafka_assign(rk, l);
 	} else {
-		mkt_info(1, "revoked %d partition(s)", l->cnt);
+		int lost = rd_kafka_assignment_lost(rk);
+
+		mkt_info(1, "revoked %d partition(s)%s", l->cnt,
+		    lost ? " (lost)" : "");
 		/* what was written is committed before the partitions go */
-		if (flush_and_store(rk) == 0 &&
+		if (flush_and_store(rk) == 0 && !lost &&
 		    (e = rd_kafka_commit(rk, NULL, 0)) != 0 &&
 		    e != RD_KAFKA_RESP_ERR__NO_OFFSET)
 			mkt_info(0, "commit on rebalance: %s", rd_kafka_err2str(e));
-		for (i = 0; i < l->cnt; i++)
-			part_remove(l->elems[i].topic, l->elems[i].partition);
+		for (i = 0; i < l->cnt; i++) {
+			struct part *p = part_find(l->elems[i].topic,
+			    l->elems[i].partition);
+
+			/* an eager revoke is followed by an assignment that may
+			 * give the partition back */
+			if (p != NULL && !cooperative && !lost)
+				p->revoked = 1;
+			else if (p != NULL)
+				part_drop(p);
+		}
+		parts.assigned = 0;
 		if (cooperative)
 			er = rd_kafka_incremental_unassign(rk, l);
 		else
@@ -533,6 +604,7 @@ static int assign_all(rd_kafka_t *rk)
 	}
 	if (rc == 0) {
 		set_start_offsets(rk, l);
+		parts.assigned = 1;
 		rd_kafka_assign(rk, l);
 	}
 	rd_kafka_topic_partition_list_destroy(l);
@@ -540,9 +612,10 @@ static int assign_all(rd_kafka_t *rk)
 }
 
 /* Handle one message or event from the consumer queue and release it:
- * an end-of-partition mark, a consumer error (said, retried), or a value
- * to write. Returns 1 when the loop must stop (every partition at its
- * end with -e, --count reached, output failed, --strict), else 0. */
+ * an end-of-partition mark, a consumer error (said, retried), a message
+ * of a partition no longer assigned (dropped), or a value to write.
+ * Returns 1 when the loop must stop (every partition at its end with -e,
+ * --count reached, output failed, --strict), else 0. */
 static int handle_message(rd_kafka_t *rk, rd_kafka_message_t *m,
     struct mkt_jobj *o, long long *written, long long *skipped, int *status,
     int *out_failed)
@@ -555,7 +628,7 @@ static int handle_message(rd_kafka_t *rk, rd_kafka_message_t *m,
 		int stop = 0;
 
 		if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-			if (p != NULL)
+			if (p != NULL && !p->revoked)
 				p->eof = 1;
 			stop = s.exit_at_end && all_at_end();
 		} else {
@@ -564,8 +637,16 @@ static int handle_message(rd_kafka_t *rk, rd_kafka_message_t *m,
 		rd_kafka_message_destroy(m);
 		return stop;
 	}
-	if (p == NULL) /* a message from a partition just revoked */
-		p = part_add(rd_kafka_topic_name(m->rkt), m->partition);
+	if (p == NULL || p->revoked) {
+		/* from a partition revoked while the batch was taken (a
+		 * rebalance callback runs inside the batch call): not
+		 * written, not stored; whoever gets the partition next reads
+		 * it from the committed position */
+		mkt_info(2, "%s[%d]:%" PRId64 ": revoked partition, not written",
+		    rd_kafka_topic_name(m->rkt), (int)m->partition, m->offset);
+		rd_kafka_message_destroy(m);
+		return 0;
+	}
 	p->eof = 0;
 	if (p->skip_ts >= 0) {
 		int64_t ts = rd_kafka_message_timestamp(m, NULL);
@@ -779,8 +860,6 @@ int main(int argc, char **argv)
 		    rd_kafka_topic_partition_list_new((int)s.ntopics);
 		rd_kafka_resp_err_t e;
 
-		cooperative = strcmp(rd_kafka_rebalance_protocol(rk),
-		    "COOPERATIVE") == 0;
 		for (i = 0; i < s.ntopics; i++)
 			rd_kafka_topic_partition_list_add(l, s.topics[i],
 			    RD_KAFKA_PARTITION_UA);
@@ -804,6 +883,7 @@ int main(int argc, char **argv)
 				out_failed = 1;
 				break;
 			}
+			commit_quiet(rk);
 			if (s.exit_at_end && all_at_end())
 				break;
 			/* a batch call with a timeout waits for a full batch:

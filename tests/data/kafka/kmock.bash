@@ -65,6 +65,31 @@ wait_grep() {
 	return 1
 }
 
+# wait_for SECONDS COMMAND... -- until COMMAND succeeds; fails, saying
+# which command, when it does not within SECONDS.
+wait_for() {
+	local i n=$(($1 * 10))
+	shift
+	for i in $(seq "$n"); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	echo "not within $((n / 10)) s: $*" >&2
+	return 1
+}
+
+# assigned FILE N -- the last assignment kcat-out -v reported in FILE was
+# of N partitions.
+assigned() {
+	[ "$(grep -o 'assigned [0-9]* partition' "$1" 2>/dev/null | tail -n1 |
+		cut -d' ' -f2)" = "$2" ]
+}
+
+# has_lines N FILE... -- the files have at least N lines together.
+has_lines() {
+	[ "$(cat "${@:2}" 2>/dev/null | wc -l)" -ge "$1" ]
+}
+
 # ticks N [FIRST_TS] -- N tick lines over 5 symbols, i = 1..N, ts 1 s apart.
 ticks() {
 	awk -v n="$1" -v t0="${2:-1704931200000}" 'BEGIN {
