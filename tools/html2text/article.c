@@ -93,49 +93,147 @@ static GumboTag tag_of(const GumboNode *n)
 
 /* ---- class and id words ---- */
 
-static int tok_in(const char *t, size_t n, const char *const *list, int prefix)
-{
-	for (; *list; list++) {
-		size_t l = strlen(*list);
-		if (prefix ? (n >= l && !memcmp(t, *list, l)) : (n == l && !memcmp(t, *list, l)))
-			return 1;
-	}
-	return 0;
-}
+/* Words of class names and ids, in alphabetical order. Strong:
+ * boilerplate even inside a block marked as content (share bars, related
+ * links, ads). Unlikely: a block of boilerplate unless a content word
+ * says otherwise (navigation, sidebars, footers). Weak: probably not
+ * content, only scored down (meta data, cards, video). Content: the
+ * article. A prefix word also matches the words it begins. */
+enum { W_WEAK = 1, W_UNLIKELY, W_CONTENT, W_STRONG };
 
-/* Words of class names and ids. Strong: boilerplate even inside a block
- * marked as content (share bars, related links, ads). Unlikely: a block
- * of boilerplate unless a content word says otherwise (navigation,
- * sidebars, footers). Weak: probably not content, only scored down
- * (meta data, cards, video). Content: the article. */
-static const char *const strong_prefix[] = {
-	"share", "social", "related", "newsletter", "comment", "promo", "advert",
-	"sponsor", "recommend", "recirc", "outbrain", "taboola", "trending",
-	"signup", "caption", "adslot", "adunit", "adcontainer", "adwrap",
-	"breadcrumb", "byline", NULL,
+struct word {
+	const char *w;
+	uint8_t len, kind, prefix;
 };
-static const char *const strong_exact[] = { "ad", "ads", "adv", NULL };
-static const char *const unlikely_exact[] = {
-	"banner", "community", "consent", "cookie", "cookies", "disqus", "gdpr",
-	"header", "masthead", "menu", "modal", "nav", "pager", "popup",
-	"sharing", "skyscraper", "subscribe", "subscription", "toolbar",
-	"topbar", NULL,
+
+#define W(s, kind, prefix) { s, sizeof(s) - 1, kind, prefix }
+static const struct word words[] = {
+	W("ad", W_STRONG, 0),
+	W("adcontainer", W_STRONG, 1),
+	W("ads", W_STRONG, 0),
+	W("adslot", W_STRONG, 1),
+	W("adunit", W_STRONG, 1),
+	W("adv", W_STRONG, 0),
+	W("advert", W_STRONG, 1),
+	W("adwrap", W_STRONG, 1),
+	W("article", W_CONTENT, 1),
+	W("author", W_WEAK, 0),
+	W("banner", W_UNLIKELY, 0),
+	W("bio", W_WEAK, 0),
+	W("blog", W_CONTENT, 1),
+	W("body", W_CONTENT, 1),
+	W("breadcrumb", W_STRONG, 1),
+	W("breaking", W_WEAK, 0),
+	W("byline", W_STRONG, 1),
+	W("caption", W_STRONG, 1),
+	W("card", W_WEAK, 0),
+	W("cards", W_WEAK, 0),
+	W("comment", W_STRONG, 1),
+	W("community", W_UNLIKELY, 0),
+	W("consent", W_UNLIKELY, 0),
+	W("contact", W_WEAK, 0),
+	W("content", W_CONTENT, 1),
+	W("cookie", W_UNLIKELY, 0),
+	W("cookies", W_UNLIKELY, 0),
+	W("credit", W_WEAK, 0),
+	W("credits", W_WEAK, 0),
+	W("date", W_WEAK, 0),
+	W("dateline", W_WEAK, 0),
+	W("disclaimer", W_WEAK, 0),
+	W("disqus", W_UNLIKELY, 0),
+	W("entry", W_CONTENT, 1),
+	W("footer", W_UNLIKELY, 1),
+	W("footnote", W_WEAK, 0),
+	W("gallery", W_WEAK, 0),
+	W("gdpr", W_UNLIKELY, 0),
+	W("header", W_UNLIKELY, 0),
+	W("headline", W_WEAK, 1),
+	W("hentry", W_CONTENT, 1),
+	W("hidden", W_WEAK, 0),
+	W("jump", W_WEAK, 1),
+	W("main", W_CONTENT, 1),
+	W("masthead", W_UNLIKELY, 0),
+	W("menu", W_UNLIKELY, 0),
+	W("meta", W_WEAK, 0),
+	W("modal", W_UNLIKELY, 0),
+	W("more", W_WEAK, 0),
+	W("most", W_WEAK, 0),
+	W("nav", W_UNLIKELY, 0),
+	W("navbar", W_UNLIKELY, 1),
+	W("navigation", W_UNLIKELY, 1),
+	W("newsletter", W_STRONG, 1),
+	W("outbrain", W_STRONG, 1),
+	W("pager", W_UNLIKELY, 0),
+	W("pagination", W_UNLIKELY, 1),
+	W("paragraph", W_CONTENT, 1),
+	W("player", W_WEAK, 0),
+	W("popular", W_WEAK, 0),
+	W("popup", W_UNLIKELY, 0),
+	W("post", W_CONTENT, 1),
+	W("promo", W_STRONG, 1),
+	W("prose", W_CONTENT, 1),
+	W("published", W_WEAK, 0),
+	W("rail", W_WEAK, 0),
+	W("recirc", W_STRONG, 1),
+	W("recommend", W_STRONG, 1),
+	W("related", W_STRONG, 1),
+	W("share", W_STRONG, 1),
+	W("sharing", W_UNLIKELY, 0),
+	W("sidebar", W_UNLIKELY, 1),
+	W("signup", W_STRONG, 1),
+	W("skyscraper", W_UNLIKELY, 0),
+	W("slideshow", W_WEAK, 0),
+	W("social", W_STRONG, 1),
+	W("sponsor", W_STRONG, 1),
+	W("story", W_CONTENT, 1),
+	W("subscribe", W_UNLIKELY, 0),
+	W("subscription", W_UNLIKELY, 0),
+	W("taboola", W_STRONG, 1),
+	W("tags", W_WEAK, 0),
+	W("teaser", W_WEAK, 0),
+	W("teasers", W_WEAK, 0),
+	W("text", W_CONTENT, 1),
+	W("ticker", W_WEAK, 0),
+	W("time", W_WEAK, 0),
+	W("timestamp", W_WEAK, 0),
+	W("toolbar", W_UNLIKELY, 0),
+	W("tools", W_WEAK, 0),
+	W("topbar", W_UNLIKELY, 0),
+	W("trending", W_STRONG, 1),
+	W("updated", W_WEAK, 0),
+	W("video", W_WEAK, 0),
+	W("widget", W_UNLIKELY, 1),
 };
-static const char *const unlikely_prefix[] = {
-	"footer", "navbar", "navigation", "pagination", "sidebar", "widget", NULL,
-};
-static const char *const weak_exact[] = {
-	"author", "bio", "breaking", "card", "cards", "contact", "credit",
-	"credits", "date", "dateline", "disclaimer", "footnote", "gallery",
-	"hidden", "meta", "more", "most", "player", "popular", "published",
-	"rail", "slideshow", "tags", "teaser", "teasers", "ticker", "time",
-	"timestamp", "tools", "updated", "video", NULL,
-};
-static const char *const weak_prefix[] = { "headline", "jump", NULL };
-static const char *const pos_prefix[] = {
-	"article", "body", "content", "entry", "hentry", "main", "post",
-	"story", "text", "blog", "paragraph", "prose", NULL,
-};
+#undef W
+
+#define NWORDS (sizeof(words) / sizeof(words[0]))
+
+/* The kind of word t[0..n) (lower case), 0 for none; where several
+ * entries match, the strongest (W_* order). */
+static int word_kind(const char *t, size_t n)
+{
+	static uint8_t first[27];  /* entries of letter c: first[c]..first[c+1] */
+	static int ready;
+	size_t i;
+	int k = 0;
+
+	if (!ready) {
+		int c = 0;
+		for (i = 0; i <= NWORDS; i++)
+			while (c <= 26 && (i == NWORDS || words[i].w[0] - 'a' >= c))
+				first[c++] = (uint8_t)i;
+		ready = 1;
+	}
+	if (t[0] < 'a' || t[0] > 'z')
+		return 0;
+	for (i = first[t[0] - 'a']; i < first[t[0] - 'a' + 1]; i++) {
+		const struct word *e = &words[i];
+		if ((e->prefix ? n >= e->len : n == e->len) && !memcmp(t, e->w, e->len) &&
+		    e->kind > k)
+			k = e->kind;
+	}
+	return k;
+}
 
 enum { CW_POS = 1, CW_NEG = 2, CW_UNLIKELY = 4, CW_STRONG = 8 };
 
@@ -160,17 +258,23 @@ static int name_weight(const char *p, size_t n)
 			continue;
 		}
 		if (k && k < sizeof(t)) {
-			if (tok_in(t, k, strong_prefix, 1) || tok_in(t, k, strong_exact, 0))
+			switch (word_kind(t, k)) {
+			case W_STRONG:
 				return CW_NEG | CW_UNLIKELY | CW_STRONG;
-			if (tok_in(t, k, pos_prefix, 1)) {
+			case W_CONTENT:
 				pos = 1;
 				last = CW_POS;
-			} else if (tok_in(t, k, unlikely_exact, 0) || tok_in(t, k, unlikely_prefix, 1)) {
+				break;
+			case W_UNLIKELY:
 				neg |= CW_NEG | CW_UNLIKELY;
 				last = CW_NEG | CW_UNLIKELY;
-			} else if (tok_in(t, k, weak_exact, 0) || tok_in(t, k, weak_prefix, 1)) {
+				break;
+			case W_WEAK:
 				neg |= CW_NEG;
 				last = CW_NEG;
+				break;
+			default:
+				break;
 			}
 		}
 		k = 0;

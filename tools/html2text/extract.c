@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* extract.c -- html2text's work on a gumbo tree: parsing with a tracked
- * allocator, selector matching and readable text (the main content of an
- * article page is found in article.c). Every walk of the tree uses an
- * explicit stack, so a deep tree costs heap, never C stack. */
+/* extract.c -- html2text's work on a gumbo tree: selector matching and
+ * readable text (the memory of the tree is arena.c's, the main content
+ * of an article page is found in article.c). Every walk of the tree uses
+ * an explicit stack, so a deep tree costs heap, never C stack. */
 #include <err.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,76 +10,6 @@
 #include <strings.h>
 
 #include "extract.h"
-
-/* ---- parsing with a tracked allocator ---- */
-
-/* A header before each block gumbo asks for; 32 bytes keep the block
- * 16-byte aligned. */
-struct blk {
-	struct blk *prev, *next;
-	size_t size;
-	size_t pad;
-};
-
-static void *doc_alloc(void *ud, size_t size)
-{
-	struct doc *d = ud;
-	struct blk *b = malloc(sizeof(*b) + size);
-
-	if (!b)
-		err(1, "out of memory parsing HTML");
-	b->size = size;
-	b->prev = NULL;
-	b->next = d->blocks;
-	if (b->next)
-		b->next->prev = b;
-	d->blocks = b;
-	d->bytes += size;
-	return b + 1;
-}
-
-static void doc_dealloc(void *ud, void *p)
-{
-	struct doc *d = ud;
-	struct blk *b;
-
-	if (!p)
-		return;
-	b = (struct blk *)p - 1;
-	if (b->prev)
-		b->prev->next = b->next;
-	else
-		d->blocks = b->next;
-	if (b->next)
-		b->next->prev = b->prev;
-	d->bytes -= b->size;
-	free(b);
-}
-
-int doc_parse(struct doc *d, const char *html, size_t n)
-{
-	GumboOptions o = kGumboDefaultOptions;
-
-	memset(d, 0, sizeof(*d));
-	o.allocator = doc_alloc;
-	o.deallocator = doc_dealloc;
-	o.userdata = d;
-	o.max_errors = 0; /* parse errors are not kept: they cost memory */
-	d->out = gumbo_parse_with_options(&o, html, n);
-	return d->out ? 0 : -1;
-}
-
-/* Frees every block still allocated: the tree, without walking it. */
-void doc_free(struct doc *d)
-{
-	struct blk *b = d->blocks, *nx;
-
-	for (; b; b = nx) {
-		nx = b->next;
-		free(b);
-	}
-	memset(d, 0, sizeof(*d));
-}
 
 /* ---- a reusable explicit stack for walks ---- */
 
@@ -336,36 +266,68 @@ static int dropped_tag(GumboTag t)
 	}
 }
 
-static int hidden(const GumboNode *n)
+/* Whether a style attribute's value says display:none, with any
+ * spacing. */
+static int display_none(const char *v)
 {
-	const char *v;
+	const char *p = strcasestr(v, "display");
 
-	if (el_attr(n, "hidden"))
-		return 1;
-	if ((v = el_attr(n, "aria-hidden")) && !strcasecmp(v, "true"))
-		return 1;
-	if ((v = el_attr(n, "style"))) {
-		/* display:none, with any spacing */
-		const char *p = strcasestr(v, "display");
-		while (p) {
-			const char *q = p + 7;
+	while (p) {
+		const char *q = p + 7;
+		while (*q == ' ')
+			q++;
+		if (*q == ':') {
+			q++;
 			while (*q == ' ')
 				q++;
-			if (*q == ':') {
-				q++;
-				while (*q == ' ')
-					q++;
-				if (!strncasecmp(q, "none", 4))
-					return 1;
-			}
-			p = strcasestr(q, "display");
+			if (!strncasecmp(q, "none", 4))
+				return 1;
+		}
+		p = strcasestr(q, "display");
+	}
+	return 0;
+}
+
+static int nav_role(const char *v)
+{
+	return !strcasecmp(v, "navigation") || !strcasecmp(v, "banner") ||
+	    !strcasecmp(v, "contentinfo") || !strcasecmp(v, "complementary") ||
+	    !strcasecmp(v, "search") || !strcasecmp(v, "dialog") ||
+	    !strcasecmp(v, "menu");
+}
+
+/* Hidden: the hidden attribute, aria-hidden="true", an inline style of
+ * display:none, or an ARIA role of navigation and the like. One pass over
+ * the attributes (their names are lower case: the parser makes them so). */
+static int hidden(const GumboNode *n)
+{
+	const GumboVector *at = &n->v.element.attributes;
+	unsigned i;
+
+	for (i = 0; i < at->length; i++) {
+		const GumboAttribute *a = at->data[i];
+		const char *name = a->name;
+		switch (name[0]) {
+		case 'h':
+			if (!strcmp(name, "hidden"))
+				return 1;
+			break;
+		case 'a':
+			if (!strcmp(name, "aria-hidden") && !strcasecmp(a->value, "true"))
+				return 1;
+			break;
+		case 's':
+			if (!strcmp(name, "style") && display_none(a->value))
+				return 1;
+			break;
+		case 'r':
+			if (!strcmp(name, "role") && nav_role(a->value))
+				return 1;
+			break;
+		default:
+			break;
 		}
 	}
-	if ((v = el_attr(n, "role")) && (!strcasecmp(v, "navigation") ||
-	    !strcasecmp(v, "banner") || !strcasecmp(v, "contentinfo") ||
-	    !strcasecmp(v, "complementary") || !strcasecmp(v, "search") ||
-	    !strcasecmp(v, "dialog") || !strcasecmp(v, "menu")))
-		return 1;
 	return 0;
 }
 
@@ -456,8 +418,41 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/* Length of the valid UTF-8 sequence at s[0..n) other than a no-break
+ * space (which is white space here), or 0. */
+static size_t utf8_text_len(const unsigned char *s, size_t n)
+{
+	if (s[0] == 0xC2 && n >= 2 && s[1] == 0xA0)
+		return 0;
+	return utf8_len(s, n);
+}
+
+/* Length of the run at s[0..n) that is written as it is: printable ASCII
+ * and valid UTF-8 (no-break space aside), with single spaces inside. */
+static size_t plain_run(const unsigned char *s, size_t n)
+{
+	size_t i = 0, k;
+
+	while (i < n) {
+		unsigned c = s[i];
+		if (c > 0x20 && c < 0x7F) {
+			i++;
+		} else if (c == ' ' && i > 0 && i + 1 < n && s[i + 1] > 0x20 && s[i + 1] < 0x7F) {
+			i += 2;
+		} else if (c >= 0x80 && (k = utf8_text_len(s + i, n - i))) {
+			i += k;
+		} else if (c == ' ' && i > 0 && i + 1 < n && s[i + 1] >= 0x80 &&
+		    (k = utf8_text_len(s + i + 1, n - i - 1))) {
+			i += 1 + k;
+		} else {
+			break;
+		}
+	}
+	return i;
+}
+
 /* Append text, white space collapsed (or kept in pre), invalid UTF-8 and
- * control characters replaced. */
+ * control characters replaced. Runs of ordinary text are copied whole. */
 static void tw_text(struct tw *w, const char *text, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)text;
@@ -465,7 +460,13 @@ static void tw_text(struct tw *w, const char *text, size_t n)
 
 	while (i < n) {
 		unsigned c = s[i];
-		size_t k;
+		size_t k = plain_run(s + i, n - i);
+		if (k) {
+			tw_owed(w);
+			mkt_buf_add(w->b, s + i, k);
+			i += k;
+			continue;
+		}
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
 		    (c == 0xC2 && i + 1 < n && s[i + 1] == 0xA0)) {
 			if (w->pre && c != 0xC2) {
@@ -483,16 +484,11 @@ static void tw_text(struct tw *w, const char *text, size_t n)
 			continue;
 		}
 		tw_owed(w);
-		k = utf8_len(s + i, n - i);
-		if (k == 0) {
+		if (c >= 0x80) {
+			/* not valid UTF-8: the run would have taken it */
 			mkt_buf_add(w->b, "\xEF\xBF\xBD", 3);
-			i++;
-		} else if (k == 1 && (c < 0x20 || c == 0x7F)) {
-			i++; /* other control characters are dropped */
-		} else {
-			mkt_buf_add(w->b, s + i, k);
-			i += k;
 		}
+		i++; /* other control characters are dropped */
 	}
 }
 

@@ -12,17 +12,18 @@
 #include "buf.h"
 #include "html2text.h"
 
-/* A parsed document. Every block gumbo allocates is linked into a list,
- * so the tree is freed by walking that list: no recursion, whatever the
- * depth. */
+/* A parsed document (arena.c). Every block gumbo allocates comes from the
+ * arena, so the tree is freed with the arena: no recursion, whatever the
+ * depth. One document is parsed at a time. */
 struct doc {
 	GumboOutput *out;
-	void *blocks;      /* the allocation list (opaque) */
-	size_t bytes;      /* bytes currently allocated */
+	void *blocks;      /* the arena (opaque) */
+	size_t bytes;      /* what the arena held at the end of the parse */
 };
 
-/* Parse html[0..n) (any bytes; invalid UTF-8 becomes U+FFFD). Returns 0,
- * or -1 when memory ran out. */
+/* Parse html[0..n) (any bytes; invalid UTF-8 becomes U+FFFD), which must
+ * outlive the tree. Returns 0, or -1 when the parser gave nothing; exits
+ * when memory runs out. */
 int doc_parse(struct doc *d, const char *html, size_t n);
 void doc_free(struct doc *d);
 

@@ -40,14 +40,6 @@ static const char *const scope_tags[] = {
 	"div", "section", "article", "blockquote", NULL,
 };
 
-static int in_list(const char *const *l, const char *name)
-{
-	for (; *l; l++)
-		if (!strcmp(*l, name))
-			return 1;
-	return 0;
-}
-
 static uint32_t name_hash(const char *s)
 {
 	uint32_t h = 2166136261u;
@@ -55,6 +47,59 @@ static uint32_t name_hash(const char *s)
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 16777619u;
 	return h | 1;
+}
+
+/* What the scan needs to know of a start tag, by name. */
+enum {
+	K_VOID = 1, K_RAW = 2, K_SIBLING = 4, K_SCOPE = 8, K_FOREIGN = 16,
+	K_PLAINTEXT = 32,
+};
+
+/* The names of the lists above, by hash: hash, index + 1 into names[],
+ * and kind. Filled on first use; open addressing. */
+#define KIND_SLOTS 256
+static struct {
+	uint32_t h;
+	uint8_t ix;
+	uint8_t kind;
+} kinds[KIND_SLOTS];
+static const char *kind_names[KIND_SLOTS / 2];
+static int nkind_names;
+
+static void kind_add(const char *const *l, int k)
+{
+	for (; *l; l++) {
+		uint32_t h = name_hash(*l);
+		unsigned i = h & (KIND_SLOTS - 1);
+		while (kinds[i].ix && strcmp(kind_names[kinds[i].ix - 1], *l))
+			i = (i + 1) & (KIND_SLOTS - 1);
+		if (!kinds[i].ix) {
+			kind_names[nkind_names++] = *l;
+			kinds[i].h = h;
+			kinds[i].ix = (uint8_t)nkind_names;
+		}
+		kinds[i].kind |= (uint8_t)k;
+	}
+}
+
+static int tag_kind(const char *name, uint32_t h)
+{
+	static const char *const foreign[] = { "svg", "math", NULL };
+	static const char *const plaintext[] = { "plaintext", NULL };
+	unsigned i;
+
+	if (!nkind_names) {
+		kind_add(void_tags, K_VOID);
+		kind_add(raw_tags, K_RAW);
+		kind_add(sibling_tags, K_SIBLING);
+		kind_add(scope_tags, K_SCOPE);
+		kind_add(foreign, K_FOREIGN);
+		kind_add(plaintext, K_PLAINTEXT);
+	}
+	for (i = h & (KIND_SLOTS - 1); kinds[i].ix; i = (i + 1) & (KIND_SLOTS - 1))
+		if (kinds[i].h == h && !strcmp(kind_names[kinds[i].ix - 1], name))
+			return kinds[i].kind;
+	return 0;
 }
 
 static int is_alpha(unsigned char c)
@@ -155,11 +200,14 @@ int guard_scan(const char *s, size_t n, int max_depth, char *err,
 				foreign = 0;
 		} else if (is_alpha((unsigned char)s[i])) {
 			uint32_t h;
+			int kind;
 			i = tag_name(s, i, n, name);
 			i = tag_end(s, i, n, &sc);
-			if (!strcmp(name, "plaintext"))
+			h = name_hash(name);
+			kind = tag_kind(name, h);
+			if (kind & K_PLAINTEXT)
 				break;
-			if (in_list(raw_tags, name)) {
+			if (kind & K_RAW) {
 				/* skip to the matching end tag */
 				size_t nl = strlen(name);
 				for (;;) {
@@ -175,10 +223,9 @@ int guard_scan(const char *s, size_t n, int max_depth, char *err,
 				continue;
 			}
 			/* "/>" closes an element only in SVG and MathML */
-			if ((sc && foreign) || in_list(void_tags, name))
+			if ((sc && foreign) || (kind & K_VOID))
 				continue;
-			h = name_hash(name);
-			if (in_list(sibling_tags, name)) {
+			if (kind & K_SIBLING) {
 				size_t k;
 				for (k = depth; k > 0 && depth - k < 4; k--) {
 					if (stack[k - 1] == h) {
@@ -194,9 +241,9 @@ int guard_scan(const char *s, size_t n, int max_depth, char *err,
 				    "(at byte %zu; see --max-depth)", limit, (size_t)(lt - s));
 				return -1;
 			}
-			scope[depth] = (uint8_t)in_list(scope_tags, name);
+			scope[depth] = (uint8_t)((kind & K_SCOPE) != 0);
 			stack[depth++] = h;
-			if (!foreign && (!strcmp(name, "svg") || !strcmp(name, "math")))
+			if (!foreign && (kind & K_FOREIGN))
 				foreign = depth;
 		}
 	}
