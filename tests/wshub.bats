@@ -133,6 +133,32 @@ expected() {
 	[ "$(grep -c . out/6.ndjson)" -eq 301 ]
 }
 
+@test "the seed's message {\"type\":\"subscribe\",\"channel\":\"X\"} brings the channel's history, then its records" {
+	trade() { printf '{"type":"trade","symbol":"%s","price":%s,"ts":%s}\n' "$@"; }
+	mkfifo feed
+	start_hub -e -c symbol --history 2 --in feed=feed
+	exec 7>feed
+	{ trade btcusdt 42000.5 1; trade ethusdt 2200.25 2; trade btcusdt 42001 3
+	  trade btcusdt 42002 4; trade ethusdt 2201 5; } >&7
+	for i in $(seq 50); do
+		curl -s "$URL/health" | grep -q '"records":5,' && break
+		sleep 0.05
+	done
+	start_clients s:btcusdt s:ethusdt,btcusdt s:solusdt 7>&-
+	{ trade ethusdt 2202 6; trade btcusdt 42003 7; trade solusdt 101 8; } >&7
+	exec 7>&-
+	wait_pid "$CLI_PID" 10
+	wait_pid "$HUB_PID" 10
+	[ "$WAIT_STATUS" -eq 0 ] || { cat "$T/hub.err"; false; }
+	diff -u <(trade btcusdt 42001 3; trade btcusdt 42002 4; trade btcusdt 42003 7
+		echo '#close 1001') out/0.ndjson
+	# history of each channel as it is subscribed, then live records in order
+	diff -u <(trade ethusdt 2200.25 2; trade ethusdt 2201 5; trade btcusdt 42001 3
+		trade btcusdt 42002 4; trade ethusdt 2202 6; trade btcusdt 42003 7
+		echo '#close 1001') out/1.ndjson
+	diff -u <(trade solusdt 101 8; echo '#close 1001') out/2.ndjson
+}
+
 @test "channel is the input's name without --channel; several inputs" {
 	mkfifo a b
 	start_hub -e --in bars=a --in news=b
@@ -427,6 +453,29 @@ expected() {
 	assert_line --partial 'empty input'
 	run wshub -p 0 -e -c symbol <<<'{"symbol":"A"}'
 	assert_success
+}
+
+@test "--max-line: a longer input line is a bad record, skipped whole; the lines after it go on" {
+	# {"symbol":"A","pad":""} is 23 bytes
+	line() { printf '{"symbol":"A","pad":"%s"}\n' "$(printf "%$1s" '' | tr ' ' x)"; }
+	{ line 41; line 42; line 200000; line 0; line 41; } >in.ndjson
+	[ "$(sed -n 1p in.ndjson | tr -d '\n' | wc -c)" -eq 64 ]
+	mkfifo feed
+	start_hub -e -c symbol --max-line 64 --in feed=feed
+	start_clients q:A
+	cat in.ndjson >feed
+	wait_pid "$CLI_PID" 10
+	wait_pid "$HUB_PID" 10
+	[ "$WAIT_STATUS" -eq 1 ] || { cat "$T/hub.err"; false; }
+	diff -u <(line 41; line 0; line 41; echo '#close 1001') out/0.ndjson
+	run cat "$T/hub.err"
+	assert_line 'wshub: feed:2: line too long'
+	assert_line 'wshub: feed:3: line too long'
+	assert_line 'wshub: 2 bad records skipped'
+	refute_line --partial 'feed:4'
+	run wshub --max-line 63
+	assert_failure 2
+	assert_line --index 0 'wshub: --max-line: "63" is not a whole number from 64 to 1073741824'
 }
 
 @test "static files: index, types, and no path outside the directory" {

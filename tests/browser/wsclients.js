@@ -7,6 +7,8 @@
 // message it receives, one per line, to OUTDIR/<index>.ndjson. A SPEC is
 //   q:A,B     subscribe through the URL query (?channel=A,B)
 //   m:A,B     subscribe with {"type":"subscribe","channels":[...]} messages
+//   s:A,B     subscribe with one {"type":"subscribe","channel":"A"} message
+//             per channel (the seed's message)
 //   slow:A    a raw TCP socket that does the upgrade and then never reads
 //   try:A     connect, print "open" or "refused", and close at once
 // Prints "ready" once every client is subscribed (message subscriptions are
@@ -35,7 +37,11 @@ function reader(i, mode, chans) {
 	open++;
 	ws.on('open', () => {
 		if (mode === 'q') return ready();
-		ws.send(JSON.stringify({ type: 'subscribe', channels: chans.split(',') }));
+		if (mode === 's')
+			for (const ch of chans.split(','))
+				ws.send(JSON.stringify({ type: 'subscribe', channel: ch }));
+		else
+			ws.send(JSON.stringify({ type: 'subscribe', channels: chans.split(',') }));
 		ws.send('{"type":"ping"}');
 	});
 	ws.on('message', (data) => {
@@ -71,7 +77,7 @@ function attempt(mode, chans) {
 
 specs.forEach((spec, i) => {
 	const [mode, chans = '*'] = spec.split(/:(.*)/s);
-	if (mode === 'q' || mode === 'm') reader(i, mode, chans);
+	if (mode === 'q' || mode === 'm' || mode === 's') reader(i, mode, chans);
 	else if (mode === 'slow') slow(i, chans);
 	else if (mode === 'try') attempt(mode, chans);
 	else { console.error(`bad spec ${spec}`); process.exit(2); }
