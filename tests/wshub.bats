@@ -596,16 +596,21 @@ close 1009'
 		head -n 20 "$MIXED" | grep MSFT; echo 'close 1001') seen
 }
 
-@test "dashboard in headless chromium: candles, moving averages, alerts, news, reconnect" {
-	run timeout 120 node "$TOP/tests/browser/dashboard.js" "$T" "$T/dashboard.png"
+@test "dashboard in headless chromium: candles, moving averages, alerts, news, capped lists, reconnect" {
+	# the screenshot is saved whether the checks pass or not
+	shot=$TOP/build/test-artifacts/dashboard.png
+	mkdir -p "${shot%/*}"
+	rm -f "$shot"
+	run timeout 120 node "$TOP/tests/browser/dashboard.js" "$T" "$shot"
 	echo "$output"
+	assert_line "screenshot: $shot"
+	[ -s "$shot" ]
 	assert_success
 	assert_line --partial 'ok live: 90 candles, 86 fast, 71 slow, 90 volume bars'
 	assert_line --partial 'ok newest alert on top: 15:54:00 MSFT BEARISH death cross'
+	assert_line --partial 'ok small page: the newest 5 alerts and 4 articles, keys for those only'
 	assert_line 'ok reconnected and re-subscribed: history taken again without duplicates'
-	[ -s "$T/dashboard.png" ]
-	mkdir -p "$TOP/build/test-artifacts"
-	cp "$T/dashboard.png" "$TOP/build/test-artifacts/dashboard.png"
+	assert_line --partial 'ok small page after the reconnect: the same rows, nothing dropped comes back'
 }
 
 @test "man page: lint and examples" {

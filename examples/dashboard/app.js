@@ -10,12 +10,14 @@
 // Every name is a URL parameter: ?channels=bars,alerts,news&open=open&
 // high=high,max_price&low=low,min_price&close=close,avg_price&
 // volume=volume,total_volume&fast=fast&slow=slow&time=window_start&
-// symbol_field=symbol&symbol=AAPL&ws=ws://host:port/ws. A list means the
+// symbol_field=symbol&news_time=published_at,crawled_at&symbol=AAPL&
+// max_alerts=200&max_news=100&ws=ws://host:port/ws. A list means the
 // first field present wins. window.__dash exposes the state for tests.
 'use strict';
 (function () {
   const q = new URLSearchParams(location.search);
   const list = (name, def) => (q.get(name) || def).split(',').map((s) => s.trim()).filter(Boolean);
+  const count = (name, def) => { const n = Number(q.get(name)); return Number.isInteger(n) && n > 0 ? n : def; };
   const cfg = {
     ws: q.get('ws') || `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`,
     channels: list('channels', 'bars,alerts,news'),
@@ -30,8 +32,9 @@
     symbol: list('symbol_field', 'symbol'),
     alertTime: list('alert_time', 'ts,window_start,window_end'),
     alertPrice: list('alert_price', 'price,close,avg_price'),
-    maxAlerts: 200,
-    maxNews: 100,
+    newsTime: list('news_time', 'published_at,crawled_at,ts'),
+    maxAlerts: count('max_alerts', 200),
+    maxNews: count('max_news', 100),
   };
   const ALERT_TYPES = /^(golden_cross|death_cross|breakout_up|breakout_down|high_volume|cross_up|cross_down)$/;
   const $ = (id) => document.getElementById(id);
@@ -62,10 +65,17 @@
     symbols: [],            // in order of first sight
     bars: new Map(),        // symbol -> Map(time -> {time, open, high, low, close, volume, fast, slow})
     trend: new Map(),       // symbol -> {signal, from}
-    alerts: [],             // newest first
+    // The alerts and the articles listed, newest first, at most maxAlerts and
+    // maxNews; the keys of those listed (a record met again, as when the hub
+    // sends a channel's history after a reconnect, is not listed twice); and
+    // the time of the newest one dropped off each list: a record no newer is
+    // not listed again either, so the key sets stay as small as the lists.
+    alerts: [],
     alertKeys: new Set(),
-    news: [],               // newest first
+    alertFloor: -Infinity,
+    news: [],
     newsKeys: new Set(),
+    newsFloor: -Infinity,
     selected: q.get('symbol') || null,
     connected: false,
     connects: 0,
@@ -230,14 +240,18 @@
   function onAlert(r, sym) {
     const time = toSec(pick(r, cfg.alertTime));
     const key = `${sym}|${time}|${r.type}|${r.signal}`;
-    if (state.alertKeys.has(key)) return;
+    if (state.alertKeys.has(key) || time <= state.alertFloor) return;
     state.alertKeys.add(key);
     const a = {
-      time, symbol: sym, type: String(r.type || ''), signal: String(r.signal || ''),
+      key, time, symbol: sym, type: String(r.type || ''), signal: String(r.signal || ''),
       price: num(pick(r, cfg.alertPrice)), fast: num(pick(r, cfg.fast)), slow: num(pick(r, cfg.slow)),
     };
     state.alerts.unshift(a);
-    if (state.alerts.length > cfg.maxAlerts) state.alerts.pop();
+    if (state.alerts.length > cfg.maxAlerts) {
+      const old = state.alerts.pop();
+      state.alertKeys.delete(old.key);
+      if (old.time > state.alertFloor) state.alertFloor = old.time;
+    }
     const prev = state.trend.get(sym);
     if (!prev || !(prev.time > time)) state.trend.set(sym, { signal: a.signal, time });
     seeSymbol(sym);
@@ -262,13 +276,18 @@
 
   function onArticle(r) {
     const key = String(r.url || r.title);
-    if (state.newsKeys.has(key)) return;
+    const time = toSec(pick(r, cfg.newsTime));
+    if (state.newsKeys.has(key) || time <= state.newsFloor) return;
     state.newsKeys.add(key);
     const s = r.sentiment && typeof r.sentiment === 'object' ? r.sentiment : {};
     const label = ['bullish', 'bearish', 'neutral'].includes(s.label) ? s.label : 'neutral';
-    const item = { title: String(r.title), url: String(r.url || ''), source: String(r.source || ''), label, score: num(s.score), symbols: Array.isArray(r.symbols) ? r.symbols.map(String) : [] };
+    const item = { key, time, title: String(r.title), url: String(r.url || ''), source: String(r.source || ''), label, score: num(s.score), symbols: Array.isArray(r.symbols) ? r.symbols.map(String) : [] };
     state.news.unshift(item);
-    if (state.news.length > cfg.maxNews) state.news.pop();
+    if (state.news.length > cfg.maxNews) {
+      const old = state.news.pop();
+      state.newsKeys.delete(old.key);
+      if (old.time > state.newsFloor) state.newsFloor = old.time;
+    }
     const li = document.createElement('li');
     const a = document.createElement('a');
     a.textContent = item.title;

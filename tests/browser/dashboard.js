@@ -8,7 +8,11 @@
 //
 // Runs $MKT_BUILD/bin/wshub on 127.0.0.1 (a free port) fed through three
 // FIFOs (bars, alerts, news) in WORKDIR from tests/data/wshub/, and stops
-// it before exiting. Prints one line per check; exits 0 when all pass.
+// it before exiting. Prints one line per check; exits 0 when all pass. A
+// second page lists at most 5 alerts and 4 articles (max_alerts, max_news).
+// The screenshot of the first page is saved at the end whatever the
+// outcome (a failing run is when it matters most), also when the run takes
+// longer than 100 s, and its path printed.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -25,6 +29,17 @@ const alerts = lines('alerts.ndjson');
 const news = lines('news.ndjson');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let hub = null;
+let shotPage = null;
+
+// Save the screenshot of the first page (once) and say where it is.
+let shotTaken = null;
+function saveShot() {
+	if (!shotTaken)
+		shotTaken = (shotPage ? shotPage.screenshot({ path: shot, timeout: 10000 }) : Promise.reject(new Error('no page')))
+			.then(() => console.log(`screenshot: ${shot}`),
+				(e) => console.log(`screenshot: none (${e.message.split('\n')[0]})`));
+	return shotTaken;
+}
 
 function check(ok, what) {
 	console.log(`${ok ? 'ok' : 'FAIL'} ${what}`);
@@ -84,10 +99,21 @@ async function main() {
 	const offsite = [];
 	try {
 		const page = ctx.pages()[0] || await ctx.newPage();
+		shotPage = page;
 		const errors = [];
 		page.on('pageerror', (e) => errors.push(e.message));
 		page.on('request', (r) => { if (!r.url().startsWith(`http://127.0.0.1:${h.port}/`) && !r.url().startsWith(`ws://127.0.0.1:${h.port}/`)) offsite.push(r.url()); });
 		await page.goto(url);
+		const small = await ctx.newPage();
+		small.on('pageerror', (e) => errors.push(`small page: ${e.message}`));
+		await small.goto(`${url}&max_alerts=5&max_news=4`);
+		// the rows of the small page's lists, and the sizes of its key sets
+		const lists = (p) => p.evaluate(() => ({
+			alerts: [...document.querySelectorAll('#alerts tbody tr')].map((tr) => tr.innerText.replace(/\s+/g, ' ')),
+			news: [...document.querySelectorAll('#news li a')].map((a) => a.textContent),
+			alertKeys: window.__dash.state.alertKeys.size,
+			newsKeys: window.__dash.state.newsKeys.size,
+		}));
 		const series = () => page.evaluate(() => window.__dash.series());
 		await page.waitForFunction(() => window.__dash && window.__dash.series().candles === 30, null, { timeout: 10000 });
 		let s = await series();
@@ -129,8 +155,17 @@ async function main() {
 		s = await series();
 		check(s.symbol === 'MSFT' && s.candles === 90, 'the symbol picker switches the chart to MSFT');
 		await page.selectOption('#symbol', 'AAPL');
-		await sleep(300);
-		await page.screenshot({ path: shot });
+		// newest first: the last 5 alerts and the last 4 articles
+		const wantAlerts = alerts.slice(-5).reverse().map((l) => JSON.parse(l))
+			.map((a) => `${new Date(a.ts).toISOString().slice(11, 19)} ${a.symbol} ${a.signal} `);
+		const wantNews = news.slice(-4).reverse().map((l) => JSON.parse(l).title);
+		await small.waitForFunction((t) => document.querySelectorAll('#alerts tbody tr').length === 5 &&
+			document.querySelector('#news li a') && document.querySelector('#news li a').textContent === t,
+		wantNews[0], { timeout: 10000 }).catch(() => {});
+		const before = await lists(small);
+		check(before.alerts.length === 5 && before.alerts.every((row, i) => row.startsWith(wantAlerts[i])) &&
+			before.news.join('|') === wantNews.join('|') && before.alertKeys === 5 && before.newsKeys === 4,
+		`small page: the newest 5 alerts and 4 articles, keys for those only (${JSON.stringify(before)})`);
 		check(errors.length === 0, `no page errors ${errors.join('; ')}`);
 
 		// wshub goes away and comes back on the same port
@@ -149,13 +184,25 @@ async function main() {
 		const rows = await page.locator('#alerts tbody tr').count();
 		check(s.candles === 90 && rows === alerts.length && await page.locator('#news li').count() === 6,
 			'reconnected and re-subscribed: history taken again without duplicates');
+		await small.waitForFunction(() => window.__dash.state.connects === 2, null, { timeout: 15000 });
+		await sleep(300);
+		const after = await lists(small);
+		check(JSON.stringify(after) === JSON.stringify(before),
+			`small page after the reconnect: the same rows, nothing dropped comes back (${JSON.stringify(after)})`);
 		check(offsite.length === 0, `every request stayed on the hub ${offsite.join(' ')}`);
 	} finally {
+		await saveShot();
 		await ctx.close();
 		if (hub) await stopHub(h);
 	}
 }
 
+setTimeout(async () => {
+	console.log('FAIL still running after 100 s');
+	await saveShot();
+	if (hub) hub.kill('SIGKILL');
+	process.exit(1);
+}, 100000).unref();
 main().then(() => process.exit(0), (e) => {
 	console.error(e.stack || String(e));
 	if (hub) hub.kill('SIGKILL');
