@@ -470,6 +470,36 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
 	}
 }
 
+/* A commit's outcome: a failure at -v, the positions committed at -vv
+ * ("committed t[0]@160 t[1]@240"). */
+static void on_commit(rd_kafka_t *rk, rd_kafka_resp_err_t e,
+    rd_kafka_topic_partition_list_t *l, void *opaque)
+{
+	char line[1024];
+	size_t len = 0;
+	int i, n;
+
+	(void)rk;
+	(void)opaque;
+	if (e == RD_KAFKA_RESP_ERR__NO_OFFSET || mkt_verbosity < (e ? 1 : 2))
+		return;
+	line[0] = '\0';
+	for (i = 0; l != NULL && i < l->cnt; i++) {
+		if (l->elems[i].offset < 0)
+			continue;
+		n = snprintf(line + len, sizeof(line) - len, " %s[%d]@%" PRId64,
+		    l->elems[i].topic, (int)l->elems[i].partition,
+		    l->elems[i].offset);
+		if (n < 0 || (size_t)n >= sizeof(line) - len)
+			break;
+		len += (size_t)n;
+	}
+	if (e)
+		mkt_info(1, "commit failed:%s: %s", line, rd_kafka_err2str(e));
+	else
+		mkt_info(2, "committed%s", line);
+}
+
 static void on_log(const rd_kafka_t *rk, int level, const char *fac,
     const char *buf)
 {
@@ -844,8 +874,10 @@ int main(int argc, char **argv)
 			return MKT_EXIT_USAGE;
 		}
 	}
-	if (s.group)
+	if (s.group) {
 		rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
+		rd_kafka_conf_set_offset_commit_cb(conf, on_commit);
+	}
 	rd_kafka_conf_set_log_cb(conf, on_log);
 	rd_kafka_conf_set_error_cb(conf, on_error);
 	rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));

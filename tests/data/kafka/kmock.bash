@@ -85,6 +85,15 @@ assigned() {
 		cut -d' ' -f2)" = "$2" ]
 }
 
+# committed FILE TOTAL -- the last positions kcat-out -vv reported
+# committed in FILE ("committed t[0]@160 ..."), one per partition, add up
+# to TOTAL.
+committed() {
+	[ "$(grep -o '^kcat-out: committed .*' "$1" 2>/dev/null | awk '
+		{ for (i = 3; i <= NF; i++) { split($i, a, "@"); at[a[1]] = a[2] } }
+		END { for (p in at) n += at[p]; print n + 0 }')" = "$2" ]
+}
+
 # has_lines N FILE... -- the files have at least N lines together.
 has_lines() {
 	[ "$(cat "${@:2}" 2>/dev/null | wc -l)" -ge "$1" ]
