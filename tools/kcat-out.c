@@ -9,12 +9,13 @@
  * With a group (-G), the partitions are shared with the group's other
  * members and the position of a partition is stored only once its lines
  * have been written to stdout and the output flushed (at-least-once:
- * enable.auto.offset.store=false); stored offsets are committed every
- * second, on rebalance and at exit. -o other than beginning/end/stored
- * places a partition when this member gets it from the group (an @-time
- * counted from that moment); a partition kept through a rebalance goes on
- * from where it was. Without a group, every partition of the topics is
- * read and nothing is committed.
+ * enable.auto.offset.store=false); stored offsets are committed once
+ * the output is quiet, every second, on rebalance and at exit. An -o
+ * other than beginning/end/stored places a partition when this member
+ * gets it from the group (an @-time counted from that moment); a
+ * partition kept through a rebalance goes on from where it was. Without
+ * a group, every partition of the topics is read and nothing is
+ * committed.
  *
  * Output is block-buffered and flushed whenever no message is waiting,
  * at exit, and after every record with -u.
