@@ -72,6 +72,17 @@ wait_pid() {
 	wait "$1" || WAIT_STATUS=$?
 }
 
+# wait_health TEXT -- wait (up to 10 s) until /health contains TEXT.
+wait_health() {
+	local i
+	for i in $(seq 200); do
+		curl -s "$URL/health" | grep -qF -- "$1" && return 0
+		sleep 0.05
+	done
+	echo "/health never showed $1: $(curl -s "$URL/health")" >&2
+	return 1
+}
+
 # get CURL-ARGS... -- the status and content type of a request, then its body.
 get() {
 	curl -s -o "$T/body" -w '%{http_code} %{content_type}\n' "$@"
@@ -140,10 +151,7 @@ expected() {
 	exec 7>feed
 	{ trade btcusdt 42000.5 1; trade ethusdt 2200.25 2; trade btcusdt 42001 3
 	  trade btcusdt 42002 4; trade ethusdt 2201 5; } >&7
-	for i in $(seq 50); do
-		curl -s "$URL/health" | grep -q '"records":5,' && break
-		sleep 0.05
-	done
+	wait_health '"records":5,'
 	start_clients s:btcusdt s:ethusdt,btcusdt s:solusdt 7>&-
 	{ trade ethusdt 2202 6; trade btcusdt 42003 7; trade solusdt 101 8; } >&7
 	exec 7>&-
@@ -179,10 +187,7 @@ expected() {
 	start_hub -c symbol --history 3 --in feed=feed
 	exec 7>feed
 	head -n 20 "$MIXED" >&7
-	for i in $(seq 50); do
-		curl -s "$URL/health" | grep -q '"records":20' && break
-		sleep 0.05
-	done
+	wait_health '"records":20'
 	start_clients q:AAPL 'm:MSFT' 'q:*'
 	sed -n 21,30p "$MIXED" >&7
 	for i in $(seq 50); do
@@ -222,10 +227,7 @@ expected() {
 
 @test "read API: latest, history, limits, 400 and 404 as JSON" {
 	HUB_STDIN=$MIXED start_hub -c symbol --history 5 -Q 100
-	for i in $(seq 50); do
-		curl -s "$URL/health" | grep -q '"records":300' && break
-		sleep 0.05
-	done
+	wait_health '"records":300'
 	run curl -s "$URL/api/latest?channel=MSFT"
 	assert_output "$(grep MSFT "$MIXED" | tail -n 1)"
 	run curl -s "$URL/api/history?channel=BTC&limit=2"
@@ -265,10 +267,7 @@ expected() {
 	# connection must be whole and in order.
 	awk 'BEGIN { for (i = 1; i <= 3000; i++) printf "{\"symbol\":\"BIG\",\"seq\":%d,\"pad\":\"%070d\"}\n", i, i }' >big.ndjson
 	HUB_STDIN=big.ndjson start_hub -c symbol --history 3000 -Q 3000
-	for i in $(seq 100); do
-		curl -s "$URL/health" | grep -q '"records":3000' && break
-		sleep 0.05
-	done
+	wait_health '"records":3000'
 	curl -s -D headers -o b1 "$URL/api/history?channel=BIG" \
 		-o b2 "$URL/api/latest?channel=BIG" \
 		-o b3 "$URL/api/history?channel=BIG&limit=2" \
@@ -290,16 +289,13 @@ expected() {
 
 @test "read API: 300 keep-alive connections get every answer; idle ones are closed after the keep-alive timeout" {
 	HUB_STDIN=$MIXED start_hub -c symbol
-	for i in $(seq 50); do
-		curl -s "$URL/health" | grep -q '"records":300' && break
-		sleep 0.05
-	done
+	wait_health '"records":300'
 	curl -s -o expected "$URL/api/latest?channel=MSFT"
 	assert_equal "$(cat expected)" "$(grep MSFT "$MIXED" | tail -n 1)"
 	run node "$DATA/wshub/keepalive.js" "$URL/api/latest?channel=MSFT" 300 6000 expected
 	assert_success
-	# lws closes a connection idle for 5 s; the timeouts are kept in one
-	# list ordered by expiry, which these 300 connections churn.
+	# a connection idle for 5 s is closed; idle connections wait on the
+	# hub's list in expiry order, which these 300 connections churn.
 	assert_output --regexp '^answers 6000 bad 0 sockets 300 closed-by-server 300 first-close-s [4-6]\.[0-9] last-close-s [4-6]\.[0-9]$'
 }
 
@@ -313,10 +309,7 @@ expected() {
 	ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 	[ "$(ulimit -n)" -ge 4000 ] || { echo "ulimit -n $(ulimit -n): too few descriptors"; false; }
 	HUB_STDIN=$MIXED start_hub -c symbol -m 5000
-	for i in $(seq 50); do
-		curl -s "$URL/health" | grep -q '"records":300' && break
-		sleep 0.05
-	done
+	wait_health '"records":300'
 	# us of hub user CPU time per request of a wrk run at 1,000 connections
 	cpu_per_req() {
 		local c0 c1
@@ -355,10 +348,7 @@ expected() {
 	printf '{"symbol":"A"}\nnot json\n{"symbol":"B"}\n{"x":1}\n' >in.ndjson
 	HUB_STDIN=in.ndjson start_hub -c symbol
 	start_clients q:A q:B
-	for i in $(seq 50); do
-		curl -s "$URL/health" | grep -q '"bad":2' && break
-		sleep 0.05
-	done
+	wait_health '"bad":2'
 	run curl -s "$URL/health"
 	assert_output --regexp '^\{"status":"ok","clients":2,"channels":2,"evicted":0,"records":2,"drops":0,"rejected":0,"bad":2,"queued":0,"inputs_open":0,"uptime_ms":[0-9]+\}$'
 	grep -qx 'wshub: stdin:2: column 1: .*' "$T/hub.err" || grep -q 'wshub: stdin:2: ' "$T/hub.err"
@@ -374,11 +364,7 @@ expected() {
 	put() {
 		printf '%s\n' "$@" >&7
 		n=$((n + $#))
-		for i in $(seq 100); do
-			curl -s "$URL/health" | grep -q "\"records\":$n," && return 0
-			sleep 0.05
-		done
-		return 1
+		wait_health "\"records\":$n,"
 	}
 	channels() { curl -s "$URL/api/channels" | grep -o '"channel":"[A-Z]*"' | cut -d'"' -f4 | sort | paste -sd' '; }
 	start_clients q:A
@@ -399,10 +385,7 @@ expected() {
 	assert_output '[{"symbol":"C","n":1},{"symbol":"C","n":2}]'
 	# the subscriber leaves: A becomes the newest candidate, C the oldest
 	kill "$CLI_PID"
-	for i in $(seq 100); do
-		curl -s "$URL/health" | grep -q '"clients":0,' && break
-		sleep 0.05
-	done
+	wait_health '"clients":0,'
 	put '{"symbol":"F","n":1}'
 	assert_equal "$(channels)" 'A E F'
 	# a channel known only to subscribers does not count, nor evict
@@ -422,10 +405,7 @@ expected() {
 @test "--max-channels holds a stream of new channels to the newest N" {
 	awk 'BEGIN { for (i = 0; i < 20000; i++) printf "{\"symbol\":\"S%05d\",\"n\":%d}\n", i, i }' >churn.ndjson
 	HUB_STDIN=churn.ndjson start_hub -c symbol --history 10 --max-channels 100
-	for i in $(seq 200); do
-		curl -s "$URL/health" | grep -q '"records":20000,' && break
-		sleep 0.05
-	done
+	wait_health '"records":20000,'
 	run curl -s "$URL/health"
 	assert_output --partial '"channels":100,"evicted":19900,"records":20000,'
 	curl -s "$URL/api/channels" | grep -o '"channel":"S[0-9]*"' | cut -d'"' -f4 | sort >kept
