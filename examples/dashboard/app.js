@@ -112,11 +112,26 @@
     const sd = rows.filter((b) => Number.isFinite(b.slow)).map((b) => ({ time: b.time, value: b.slow }));
     const vd = rows.filter((b) => Number.isFinite(b.volume)).map(volPoint);
     candles.setData(cd); fastLine.setData(fd); slowLine.setData(sd); volume.setData(vd);
-    if (shown.symbol !== sym) chart.timeScale().fitContent();
+    const switched = shown.symbol !== sym;
     drawMarkers();
     Object.assign(shown, { symbol: sym, last: rows.length ? rows[rows.length - 1].time : -Infinity, candles: cd.length, fast: fd.length, slow: sd.length, volume: vd.length });
+    if (switched) fitView();
     $('chart-title').textContent = sym ? `${sym} · price` : 'Price';
     updateLast();
+  }
+
+  // A symbol just shown: all of its bars when they fill the chart, else
+  // bars at their usual width from the right edge, so that a page opened
+  // on a young stream is not zoomed in on its first few bars for good.
+  const BAR_SPACING = 8;
+  function fitView() {
+    const ts = chart.timeScale();
+    if (shown.candles * BAR_SPACING > $('chart').clientWidth) {
+      ts.fitContent();
+    } else {
+      ts.applyOptions({ barSpacing: BAR_SPACING });
+      ts.scrollToRealTime();
+    }
   }
 
   // A bar of the selected symbol: append or replace the last point cheaply,

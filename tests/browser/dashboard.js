@@ -17,7 +17,7 @@
 const fs = require('fs');
 const path = require('path');
 const { spawn, execFileSync } = require('child_process');
-const { chromium } = require(path.join(__dirname, '../../node_modules/playwright-core'));
+const { launch } = require('./chromium');
 
 const [work, shot] = process.argv.slice(2);
 const top = path.join(__dirname, '../..');
@@ -88,14 +88,7 @@ async function main() {
 	write(h.fds.alerts, alerts.slice(0, 2));
 	write(h.fds.news, news.slice(0, 2));
 
-	const profile = fs.mkdtempSync(path.join(work, 'chromium-'));
-	const ctx = await chromium.launchPersistentContext(profile, {
-		executablePath: '/usr/bin/chromium',
-		headless: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-			'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-		viewport: { width: 1440, height: 900 },
-	});
+	const ctx = await launch(work);
 	const offsite = [];
 	try {
 		const page = ctx.pages()[0] || await ctx.newPage();

@@ -11,8 +11,9 @@
 // check; exits 0 when all pass.
 'use strict';
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
-const { chromium } = require(path.join(__dirname, '../../node_modules/playwright-core'));
+const { launch } = require('./chromium');
 
 const [url, shot, secs] = process.argv.slice(2);
 const deadline = Date.now() + 1000 * Number(secs || 60);
@@ -24,14 +25,8 @@ function check(ok, what) {
 }
 
 async function main() {
-	const profile = fs.mkdtempSync(path.join(path.dirname(shot), 'chromium-'));
-	const ctx = await chromium.launchPersistentContext(profile, {
-		executablePath: '/usr/bin/chromium',
-		headless: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-			'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-		viewport: { width: 1440, height: 900 },
-	});
+	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mktpipe-demo-'));
+	const ctx = await launch(tmp);
 	const page = ctx.pages()[0] || await ctx.newPage();
 	const errors = [], offsite = [];
 	page.on('pageerror', (e) => errors.push(e.message));
@@ -71,7 +66,7 @@ async function main() {
 		await page.screenshot({ path: shot }).catch(() => {});
 		console.log(`screenshot: ${shot}`);
 		await ctx.close();
-		fs.rmSync(profile, { recursive: true, force: true });
+		fs.rmSync(tmp, { recursive: true, force: true });
 	}
 }
 
