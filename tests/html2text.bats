@@ -286,6 +286,58 @@ EOF
 	assert_line 'end'
 }
 
+@test "guard: self-closing tags count once the parser reads HTML again inside SVG" {
+	python3 -c "print('<svg><p>' + '<div/>' * 200000)" >"$BATS_TEST_TMPDIR/out.html"
+	python3 -c "print('<svg><foreignObject>' + '<span/>' * 200000)" >"$BATS_TEST_TMPDIR/fo.html"
+	python3 -c "print('<svg>' + '<path d=x/>' * 200000 + '</svg><p>end')" >"$BATS_TEST_TMPDIR/ok.html"
+	for f in out fo; do
+		SECONDS=0
+		run html2text "$BATS_TEST_TMPDIR/$f.html"
+		assert_failure 1
+		assert_output --partial 'elements nested deeper than 512'
+		[ "$SECONDS" -le 2 ]
+	done
+	run html2text "$BATS_TEST_TMPDIR/ok.html"
+	assert_success
+	assert_output 'end'
+}
+
+@test "guard: script and style bodies spared the parser change no text around them" {
+	# in SVG a script is markup, not raw text: its <p> breaks out and shows
+	js='if (a < b) { document.write("<p>no</p><b>x</b>"); } /* and more */'
+	printf '%s\n' \
+		"<p>a</p><script>$js</script><p>b</p>" \
+		"<script type=x>$js</SCRIPT ><p>c</p>" \
+		"<script><!-- <script>$js</script> --></script><p>d</p>" \
+		"<script>$js<!-- x --></script><p>e</p>" \
+		"<style>.a > .b { color: red } .c { margin: 0 }</styles><p>no</p></style><p>f</p>" \
+		"<svg><style>.x { fill: red } .y { fill: blue }</style><script>$js</script></svg><p>g</p>" \
+		"<select><option>o<style>.x { fill: red } .y { fill: blue }</style></select><p>h</p>" \
+		"<noscript><style>.lazy { display: block } .x { margin: 0 }</noscript><p>no</p></style><p>i</p>" \
+		>"$BATS_TEST_TMPDIR/cases"
+	while IFS= read -r html; do
+		printf '%s' "$html" >"$BATS_TEST_TMPDIR/c.html"
+		html2text "$BATS_TEST_TMPDIR/c.html"
+	done <"$BATS_TEST_TMPDIR/cases" >"$BATS_TEST_TMPDIR/out"
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_output - <<'EOF'
+a
+
+b
+c
+d
+e
+f
+no
+
+x"); } /* and more */
+
+g
+h
+i
+EOF
+}
+
 @test "guard: 4000 levels with --max-depth 4096 are parsed and freed without recursion" {
 	python3 -c "print('<div>' * 4000 + 'bottom')" >"$BATS_TEST_TMPDIR/d.html"
 	run html2text --max-depth 4096 "$BATS_TEST_TMPDIR/d.html"

@@ -8,11 +8,17 @@
  *     at least one part;
  *   - url_resolve() of the input against an absolute base gives a URL
  *     whose path has no "." or ".." segment left (RFC 3986 5.2.4);
- *   - guard_scan() returns 0 or -1 with a message, whatever the bytes. */
+ *   - guard_scan() returns 0 or -1 with a message, whatever the bytes;
+ *     the script and style bodies it lists for cutting are in order, do
+ *     not overlap, each runs from a '>' to an end tag of a script or style
+ *     element whose start tag comes before (or to the end), and holds no
+ *     "<!--"; and
+ *     guard_apply() in place gives what a copy gives, less those bytes. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../../tools/html2text/selparse.c"
 #include "../../tools/html2text/url.c"
@@ -134,6 +140,75 @@ done:
 	mkt_buf_free(&out);
 }
 
+/* Whether s[k..n) is "<" or "</" (slash) and name (any case) followed
+ * by white space, '/' or '>'. */
+static int tag_named(const char *s, size_t k, size_t n, int slash,
+    const char *name)
+{
+	size_t nl = strlen(name), p = k + 1 + (size_t)slash;
+
+	return p + nl < n && s[k] == '<' && (!slash || s[k + 1] == '/') &&
+	    !strncasecmp(s + p, name, nl) && s[p + nl] && strchr(" \t\n\r\f/>", s[p + nl]);
+}
+
+/* Whether a start tag of element name comes before s[i], which follows
+ * a '>'. */
+static int start_tag_before(const char *s, size_t i, const char *name)
+{
+	size_t k = i;
+
+	if (k == 0 || s[k - 1] != '>')
+		return 0;
+	while (k-- > 0)
+		if (tag_named(s, k, i, 0, name))
+			return 1;
+	return 0;
+}
+
+static void check_guard(const char *s, size_t n)
+{
+	struct guard_cuts g = { 0 };
+	char e[256], *a, *b;
+	const char *name;
+	size_t i, prev = 0, total = 0, la, lb;
+
+	if (guard_scan(s, n, 64, &g, e, sizeof(e)) < 0) {
+		if (!e[0])
+			abort();
+		free(g.c);
+		return;
+	}
+	for (i = 0; i < g.n; i++) {
+		size_t st = g.c[i].start, en = g.c[i].end;
+		if (st < prev || en < st || en > n)
+			abort();
+		if (en < n && tag_named(s, en, n, 1, "script"))
+			name = "script";
+		else if (en < n && tag_named(s, en, n, 1, "style"))
+			name = "style";
+		else if (en < n)
+			abort();
+		if (en < n && !start_tag_before(s, st, name))
+			abort();
+		if (memmem(s + st, en - st, "<!--", 4))
+			abort();
+		prev = en;
+		total += en - st;
+	}
+	a = malloc(n + 1);
+	b = malloc(n + 1);
+	if (a && b) {
+		memcpy(b, s, n);
+		la = guard_apply(a, s, n, &g);
+		lb = guard_apply(b, b, n, &g);
+		if (la != n - total || lb != la || memcmp(a, b, la))
+			abort();
+	}
+	free(a);
+	free(b);
+	free(g.c);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s, e[256];
@@ -147,7 +222,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = '\0';
 	check_selector(s);
 	check_url(s, size);
-	if (guard_scan(s, size, 64, e, sizeof(e)) < 0 && !e[0])
+	check_guard(s, size);
+	if (guard_scan(s, size, 64, NULL, e, sizeof(e)) < 0 && !e[0])
 		abort();
 	free(s);
 	return 0;

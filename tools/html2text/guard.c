@@ -9,9 +9,25 @@
  * textarea, title, ...) are skipped to their end tag, an end tag pops to
  * the nearest open element of its name (within a few levels, as misnested
  * markup is closed by browsers), and p, li, td, tr, option and the like
- * close an open sibling of their kind. One pass, no allocation. */
+ * close an open sibling of their kind. One pass, no allocation but the
+ * list of cuts.
+ *
+ * The same pass lists the bodies of script and style elements, which
+ * html2text never shows, so that the parser need not read them (they are
+ * a third or more of a news page). A body is listed only where the HTML
+ * tokenizer itself would end it at the end tag found: script bodies are
+ * followed through the tokenizer's escaped states; nothing is cut inside
+ * SVG or MathML or after a frameset, and in a select only scripts (where
+ * the parser ignores or reads differently what the scan would take for
+ * raw text), nor a body with "<!--" inside or anything that could end another state the
+ * parser might be in (an end tag of a raw text element, "-->"). Inside
+ * SVG and MathML the scan does not follow the parser back into HTML
+ * (integration points such as foreignObject, tags such as p or br that
+ * break out): where a raw text element could be read as HTML there,
+ * nothing more is cut, and "/>" no longer counts as closing. */
 #include <stdio.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -19,15 +35,39 @@
 
 #define GUARD_STACK 4096   /* the highest --max-depth accepted */
 #define GUARD_LOOKBACK 16  /* levels an end tag may close at once */
+#define GUARD_CUT_MIN 32   /* shorter bodies are not worth a cut */
 
 static const char *const void_tags[] = {
 	"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame",
 	"hr", "img", "input", "keygen", "link", "meta", "param", "source",
 	"track", "wbr", "image", NULL,
 };
+/* noscript is not among them: gumbo parses its content as markup */
 static const char *const raw_tags[] = {
 	"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
-	"noframes", "noscript", NULL,
+	"noframes", NULL,
+};
+static const char *const cut_tags[] = { "script", "style", NULL };
+/* in a select: the raw text elements the parser does not ignore */
+static const char *const select_raw_tags[] = { "script", "textarea", NULL };
+/* in a select: start tags that close it */
+static const char *const select_end_tags[] = { "input", "keygen", "textarea", NULL };
+/* after these the scan no longer follows the parser well enough to cut */
+static const char *const nocut_tags[] = { "frameset", "plaintext", NULL };
+/* in SVG and MathML: raw text elements that are SVG elements too */
+static const char *const svg_raw_tags[] = { "script", "style", "title", NULL };
+/* in SVG and MathML: elements whose content the parser reads as HTML */
+static const char *const integration_tags[] = {
+	"foreignobject", "desc", "title", "mi", "mo", "mn", "ms", "mtext",
+	"annotation-xml", NULL,
+};
+/* in SVG and MathML: tags that make the parser leave them */
+static const char *const breakout_tags[] = {
+	"b", "big", "blockquote", "body", "br", "center", "code", "dd", "div",
+	"dl", "dt", "em", "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head",
+	"hr", "i", "img", "li", "listing", "menu", "meta", "nobr", "ol", "p",
+	"pre", "ruby", "s", "small", "span", "strong", "strike", "sub", "sup",
+	"table", "tt", "u", "ul", "var", "font", NULL,
 };
 static const char *const sibling_tags[] = {
 	"p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb",
@@ -52,16 +92,18 @@ static uint32_t name_hash(const char *s)
 /* What the scan needs to know of a start tag, by name. */
 enum {
 	K_VOID = 1, K_RAW = 2, K_SIBLING = 4, K_SCOPE = 8, K_FOREIGN = 16,
-	K_PLAINTEXT = 32,
+	K_PLAINTEXT = 32, K_CUT = 64, K_SVG_RAW = 128, K_INTEGRATION = 256,
+	K_SELECT_RAW = 512, K_NOCUT = 1024, K_SELECT = 2048, K_BREAKOUT = 4096,
+	K_SELECT_END = 8192,
 };
 
-/* The names of the lists above, by hash: hash, index + 1 into names[],
- * and kind. Filled on first use; open addressing. */
+/* The names of the lists above (about a hundred), by hash: hash, index +
+ * 1 into kind_names[], and kind. Filled on first use; open addressing. */
 #define KIND_SLOTS 256
 static struct {
 	uint32_t h;
 	uint8_t ix;
-	uint8_t kind;
+	uint16_t kind;
 } kinds[KIND_SLOTS];
 static const char *kind_names[KIND_SLOTS / 2];
 static int nkind_names;
@@ -74,11 +116,13 @@ static void kind_add(const char *const *l, int k)
 		while (kinds[i].ix && strcmp(kind_names[kinds[i].ix - 1], *l))
 			i = (i + 1) & (KIND_SLOTS - 1);
 		if (!kinds[i].ix) {
+			if (nkind_names == KIND_SLOTS / 2)
+				abort(); /* the lists outgrew the table */
 			kind_names[nkind_names++] = *l;
 			kinds[i].h = h;
 			kinds[i].ix = (uint8_t)nkind_names;
 		}
-		kinds[i].kind |= (uint8_t)k;
+		kinds[i].kind |= (uint16_t)k;
 	}
 }
 
@@ -86,6 +130,7 @@ static int tag_kind(const char *name, uint32_t h)
 {
 	static const char *const foreign[] = { "svg", "math", NULL };
 	static const char *const plaintext[] = { "plaintext", NULL };
+	static const char *const select_tag[] = { "select", NULL };
 	unsigned i;
 
 	if (!nkind_names) {
@@ -95,6 +140,14 @@ static int tag_kind(const char *name, uint32_t h)
 		kind_add(scope_tags, K_SCOPE);
 		kind_add(foreign, K_FOREIGN);
 		kind_add(plaintext, K_PLAINTEXT);
+		kind_add(cut_tags, K_CUT);
+		kind_add(svg_raw_tags, K_SVG_RAW);
+		kind_add(integration_tags, K_INTEGRATION);
+		kind_add(breakout_tags, K_BREAKOUT);
+		kind_add(select_raw_tags, K_SELECT_RAW);
+		kind_add(select_end_tags, K_SELECT_END);
+		kind_add(nocut_tags, K_NOCUT);
+		kind_add(select_tag, K_SELECT);
 	}
 	for (i = h & (KIND_SLOTS - 1); kinds[i].ix; i = (i + 1) & (KIND_SLOTS - 1))
 		if (kinds[i].h == h && !strcmp(kind_names[kinds[i].ix - 1], name))
@@ -118,8 +171,9 @@ static size_t tag_name(const char *s, size_t i, size_t n, char name[32])
 		if (c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' ||
 		    c == '\r' || c == '\f')
 			break;
+		/* a NUL stays in the name (the tokenizer makes it U+FFFD) */
 		if (k < 31)
-			name[k++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+			name[k++] = (char)(c == 0 ? 0x7F : (c >= 'A' && c <= 'Z') ? c + 32 : c);
 		i++;
 	}
 	name[k] = '\0';
@@ -153,16 +207,195 @@ static size_t tag_end(const char *s, size_t i, size_t n, int *selfclose)
 	return n;
 }
 
-int guard_scan(const char *s, size_t n, int max_depth, char *err,
-    size_t errsize)
+static int is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* Where the raw text that started at s[i] ends: at "</" and the element's
+ * name nl bytes long (any case), followed by white space, '/' or '>' --
+ * as the tokenizer ends it -- or at n. */
+static size_t raw_end(const char *s, size_t i, size_t n, const char *name,
+    size_t nl)
+{
+	for (;;) {
+		const char *e = memmem(s + i, n - i, "</", 2);
+		size_t k;
+		if (!e)
+			return n;
+		k = (size_t)(e - s);
+		if (n - k - 2 > nl && !strncasecmp(s + k + 2, name, nl) &&
+		    (is_space((unsigned char)s[k + 2 + nl]) || s[k + 2 + nl] == '/' ||
+		    s[k + 2 + nl] == '>'))
+			return k;
+		i = k + 2;
+	}
+}
+
+/* Where a comment whose text starts at s[i] ends, as the tokenizer ends
+ * it: at once for "<!-->" and "<!--->", else after the first "-->" or
+ * "--!>", or at n. */
+static size_t comment_end(const char *s, size_t i, size_t n)
+{
+	const char *e;
+
+	if (i < n && s[i] == '>')
+		return i + 1;
+	if (n - i >= 2 && s[i] == '-' && s[i + 1] == '>')
+		return i + 2;
+	for (; (e = memmem(s + i, n - i, "--", 2)); i = (size_t)(e - s) + 1) {
+		size_t k = (size_t)(e - s) + 2;
+		if (k < n && s[k] == '>')
+			return k + 1;
+		if (n - k >= 2 && s[k] == '!' && s[k + 1] == '>')
+			return k + 2;
+	}
+	return n;
+}
+
+/* Whether s[i..n) starts with "<" (or "</" with slash) and the name nl
+ * bytes long (any case), followed by white space, '/' or '>'. */
+static int tag_at(const char *s, size_t i, size_t n, int slash,
+    const char *name, size_t nl)
+{
+	size_t k = i + 1 + (size_t)slash;
+
+	if (k + nl >= n || s[i] != '<' || (slash && s[i + 1] != '/') ||
+	    strncasecmp(s + k, name, nl))
+		return 0;
+	k += nl;
+	return is_space((unsigned char)s[k]) || s[k] == '/' || s[k] == '>';
+}
+
+/* Where a script's text that started at s[i] ends, following the
+ * tokenizer's script data states: "<!--" escapes, a "<script" inside
+ * escapes twice (a "</script" then only undoes that), and "-->" ends
+ * either. Returns the index of the ending "</script", or n. */
+static size_t script_end(const char *s, size_t i, size_t n)
+{
+	enum { DATA, ESCAPED, TWICE } st = DATA;
+	int dashes = 0;
+
+	while (i < n) {
+		char c = s[i];
+		if (st == DATA) {
+			const char *lt = memchr(s + i, '<', n - i);
+			if (!lt)
+				return n;
+			i = (size_t)(lt - s);
+			if (tag_at(s, i, n, 1, "script", 6))
+				return i;
+			if (n - i >= 4 && !memcmp(s + i, "<!--", 4)) {
+				st = ESCAPED;
+				dashes = 2;
+				i += 4;
+			} else {
+				i++;
+			}
+			continue;
+		}
+		if (c == '-') {
+			dashes++;
+			i++;
+			continue;
+		}
+		if (c == '>' && dashes >= 2) {
+			st = DATA;
+			dashes = 0;
+			i++;
+			continue;
+		}
+		dashes = 0;
+		if (c == '<' && tag_at(s, i, n, 1, "script", 6)) {
+			if (st == ESCAPED)
+				return i;
+			st = ESCAPED;
+			i += 8;
+			continue;
+		}
+		if (c == '<' && st == ESCAPED && tag_at(s, i, n, 0, "script", 6)) {
+			st = TWICE;
+			i += 7;
+			continue;
+		}
+		i++;
+	}
+	return n;
+}
+
+/* Whether the parser could be made to leave a state by something in
+ * s[i..end) that a cut would take away: an end tag of a raw text element,
+ * the end of a comment or of a CDATA section. */
+static int cut_risky(const char *s, size_t i, size_t end)
+{
+	static const char *const ends[] = {
+		"script", "style", "textarea", "title", "xmp", "iframe",
+		"noembed", "noframes", NULL,
+	};
+	const char *e;
+	size_t k;
+
+	for (; (e = memmem(s + i, end - i, "</", 2)); i = k) {
+		const char *const *l;
+		k = (size_t)(e - s) + 2;
+		for (l = ends; *l; l++)
+			if (end - k >= strlen(*l) && !strncasecmp(s + k, *l, strlen(*l)))
+				return 1;
+	}
+	return memmem(s + i, end - i, "-->", 3) || memmem(s + i, end - i, "--!>", 4) ||
+	    memmem(s + i, end - i, "]]>", 3);
+}
+
+static void cut_add(struct guard_cuts *g, size_t start, size_t end)
+{
+	if (g->n == g->cap) {
+		size_t nc = g->cap ? g->cap * 2 : 64;
+		struct guard_cut *q = realloc(g->c, nc * sizeof(*q));
+		if (!q) {
+			g->oom = 1;
+			return;
+		}
+		g->c = q;
+		g->cap = nc;
+	}
+	g->c[g->n].start = start;
+	g->c[g->n].end = end;
+	g->n++;
+}
+
+size_t guard_apply(char *dst, const char *s, size_t n,
+    const struct guard_cuts *g)
+{
+	size_t i, from = 0, len = 0;
+
+	for (i = 0; i < g->n; i++) {
+		size_t k = g->c[i].start - from;
+		memmove(dst + len, s + from, k);
+		len += k;
+		from = g->c[i].end;
+	}
+	memmove(dst + len, s + from, n - from);
+	return len + n - from;
+}
+
+int guard_scan(const char *s, size_t n, int max_depth,
+    struct guard_cuts *cuts, char *err, size_t errsize)
 {
 	uint32_t stack[GUARD_STACK + 1];
 	uint8_t scope[GUARD_STACK + 1];
 	size_t depth = 0, i = 0, limit;
 	size_t foreign = 0; /* depth just inside the open svg or math, or 0 */
+	size_t integ = 0;   /* depth just inside an integration point, or 0 */
+	int broke_out = 0;  /* the parser may have left that svg or math */
+	size_t select = 0;  /* depth just inside the open select, or 0 */
+	int nocut = 0;      /* cuts could be wrong from here on */
 	char name[32];
 
 	limit = max_depth < 1 ? 1 : max_depth > GUARD_STACK ? GUARD_STACK : (size_t)max_depth;
+	if (cuts) {
+		cuts->n = 0;
+		cuts->oom = 0;
+	}
 	while (i < n) {
 		const char *lt = memchr(s + i, '<', n - i);
 		int sc;
@@ -172,9 +405,11 @@ int guard_scan(const char *s, size_t n, int max_depth, char *err,
 		if (i >= n)
 			break;
 		if (s[i] == '!') {
-			if (n - i >= 3 && s[i + 1] == '-' && s[i + 2] == '-') {
-				const char *e = memmem(s + i + 3, n - i - 3, "-->", 3);
+			if (foreign && n - i >= 8 && !memcmp(s + i, "![CDATA[", 8)) {
+				const char *e = memmem(s + i + 8, n - i - 8, "]]>", 3);
 				i = e ? (size_t)(e - s) + 3 : n;
+			} else if (n - i >= 3 && s[i + 1] == '-' && s[i + 2] == '-') {
+				i = comment_end(s, i + 3, n);
 			} else {
 				const char *e = memchr(s + i, '>', n - i);
 				i = e ? (size_t)(e - s) + 1 : n;
@@ -185,8 +420,15 @@ int guard_scan(const char *s, size_t n, int max_depth, char *err,
 		} else if (s[i] == '/') {
 			size_t k;
 			uint32_t h;
-			if (i + 1 >= n || !is_alpha((unsigned char)s[i + 1]))
+			if (i + 1 >= n)
+				break;
+			if (!is_alpha((unsigned char)s[i + 1])) {
+				/* "</>" is dropped, "</" and anything else opens a
+				 * bogus comment that ends at '>' */
+				const char *e = memchr(s + i, '>', n - i);
+				i = e ? (size_t)(e - s) + 1 : n;
 				continue;
+			}
 			i = tag_name(s, i + 1, n, name);
 			i = tag_end(s, i, n, &sc);
 			h = name_hash(name);
@@ -196,8 +438,15 @@ int guard_scan(const char *s, size_t n, int max_depth, char *err,
 					break;
 				}
 			}
-			if (foreign > depth)
+			if (integ > depth)
+				integ = 0;
+			/* SVG and MathML end with their own end tag only, and only
+			 * where the scan still follows the parser */
+			if (foreign > depth && !broke_out && !integ &&
+			    (tag_kind(name, h) & K_FOREIGN))
 				foreign = 0;
+			if (select > depth)
+				select = 0;
 		} else if (is_alpha((unsigned char)s[i])) {
 			uint32_t h;
 			int kind;
@@ -207,23 +456,31 @@ int guard_scan(const char *s, size_t n, int max_depth, char *err,
 			kind = tag_kind(name, h);
 			if (kind & K_PLAINTEXT)
 				break;
-			if (kind & K_RAW) {
-				/* skip to the matching end tag */
-				size_t nl = strlen(name);
-				for (;;) {
-					const char *e = memmem(s + i, n - i, "</", 2);
-					if (!e) {
-						i = n;
-						break;
-					}
-					i = (size_t)(e - s) + 2;
-					if (n - i >= nl && !strncasecmp(s + i, name, nl))
-						break;
-				}
+			if (kind & K_NOCUT)
+				nocut = 1;
+			if (foreign && (kind & K_RAW) && (integ || broke_out || !(kind & K_SVG_RAW)))
+				nocut = 1;
+			if (foreign && (kind & K_BREAKOUT))
+				broke_out = 1;
+			if (select && (kind & K_SELECT_END)) {
+				depth = select - 1;
+				select = 0;
+			}
+			if (select && (kind & K_RAW) && !(kind & K_SELECT_RAW))
+				kind &= ~K_RAW;  /* ignored by the parser in a select */
+			if ((kind & K_RAW) && !foreign) {
+				/* skip to the end tag (the loop reads it next) */
+				size_t end = strcmp(name, "script") ?
+				    raw_end(s, i, n, name, strlen(name)) : script_end(s, i, n);
+				if (cuts && !nocut && (kind & K_CUT) && end - i >= GUARD_CUT_MIN &&
+				    !memmem(s + i, end - i, "<!--", 4) && !cut_risky(s, i, end))
+					cut_add(cuts, i, end);
+				i = end;
 				continue;
 			}
-			/* "/>" closes an element only in SVG and MathML */
-			if ((sc && foreign) || (kind & K_VOID))
+			/* "/>" closes an element only in SVG and MathML, not where
+			 * the parser may be reading HTML again */
+			if ((sc && foreign && !integ && !broke_out) || (kind & K_VOID))
 				continue;
 			if (kind & K_SIBLING) {
 				size_t k;
@@ -245,6 +502,10 @@ int guard_scan(const char *s, size_t n, int max_depth, char *err,
 			stack[depth++] = h;
 			if (!foreign && (kind & K_FOREIGN))
 				foreign = depth;
+			else if (foreign && !integ && (kind & K_INTEGRATION))
+				integ = depth;
+			if (!select && (kind & K_SELECT))
+				select = depth;
 		}
 	}
 	return 0;

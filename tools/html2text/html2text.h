@@ -63,12 +63,31 @@ int url_resolve(const char *base, const char *ref, size_t rlen,
 
 /* ---- guard (guard.c) ---- */
 
+/* Parts of a document the parser need not see: bodies of script and style
+ * elements, [start, end) in document order. */
+struct guard_cut {
+	size_t start, end;
+};
+
+struct guard_cuts {
+	struct guard_cut *c;
+	size_t n, cap;
+	int oom;        /* the list is short: memory ran out */
+};
+
 /* Scan HTML for tag nesting before the parser sees it: a stack of open
  * elements that knows void elements, raw text elements and the elements
  * that close a sibling of their kind, much as a browser's would. Returns
- * 0, or -1 with err filled when nesting passes max_depth. Linear time,
- * memory O(max_depth). */
-int guard_scan(const char *s, size_t n, int max_depth, char *err,
-    size_t errsize);
+ * 0, or -1 with err filled when nesting passes max_depth. With cuts, also
+ * lists the script and style bodies that the tokenizer would end where
+ * the scan does (cuts->c grows as needed; free it when done). Linear
+ * time, memory O(max_depth) and the list. */
+int guard_scan(const char *s, size_t n, int max_depth,
+    struct guard_cuts *cuts, char *err, size_t errsize);
+
+/* Copy s[0..n) less the cuts to dst (dst == s is allowed: the copy only
+ * moves bytes down); returns the new length. */
+size_t guard_apply(char *dst, const char *s, size_t n,
+    const struct guard_cuts *cuts);
 
 #endif

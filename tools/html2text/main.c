@@ -11,7 +11,8 @@
  * Before gumbo sees a document, its size is checked against --max-bytes
  * and a pre-scan of its tag nesting against --max-depth, so a hostile page
  * ends in a clear error rather than in gumbo's quadratic cases or a deep
- * recursion. The tree is walked with explicit stacks and freed through
+ * recursion. The same scan finds the bodies of script and style elements,
+ * which gumbo is then not given to read. The tree is walked with explicit stacks and freed through
  * the allocator's own list.
  *
  * Output is block-buffered and flushed whenever input pauses (filter
@@ -84,7 +85,9 @@ static struct sel_group sel;
 static struct mkt_writer out;
 static struct mkt_reader rd;
 static struct mkt_buf doc_buf = MKT_BUF_INIT, tbuf = MKT_BUF_INIT,
-    ubuf = MKT_BUF_INIT, basebuf = MKT_BUF_INIT, sbuf = MKT_BUF_INIT;
+    ubuf = MKT_BUF_INIT, basebuf = MKT_BUF_INIT, sbuf = MKT_BUF_INIT,
+    cbuf = MKT_BUF_INIT;
+static struct guard_cuts cuts;
 static struct mkt_jobj jo;
 static int status;
 
@@ -133,7 +136,8 @@ static int looks_binary(const char *s, size_t n)
 	return memchr(s, '\0', n < 8192 ? n : 8192) != NULL;
 }
 
-/* Checks before parsing; returns 0, or -1 after reporting. */
+/* Checks before parsing; returns 0, or -1 after reporting. Lists the
+ * script and style bodies the parser can be spared in cuts. */
 static int doc_ok(const char *src, uint64_t lineno, const char *s, size_t n)
 {
 	char e[256];
@@ -150,7 +154,7 @@ static int doc_ok(const char *src, uint64_t lineno, const char *s, size_t n)
 		bad(src, lineno, "binary data, not HTML");
 		return -1;
 	}
-	if (guard_scan(s, n, opt.max_depth, e, sizeof(e)) < 0) {
+	if (guard_scan(s, n, opt.max_depth, &cuts, e, sizeof(e)) < 0) {
 		bad(src, lineno, "%s", e);
 		return -1;
 	}
@@ -260,6 +264,26 @@ static void doc_text(const GumboNode *root, const char *base, struct mkt_buf *ds
 	}
 }
 
+/* The document s[0..n) less the script and style bodies listed in cuts:
+ * moved down in place where s is buf (a buffer of ours), else copied to
+ * cbuf. Sets *n. */
+static const char *spare_parser(struct mkt_buf *buf, const char *s, size_t *n)
+{
+	if (cuts.n == 0 || cuts.oom)
+		return s;
+	if (buf && s == buf->p) {
+		*n = buf->len = guard_apply(buf->p, s, *n, &cuts);
+		buf->p[buf->len] = '\0';
+		return buf->p;
+	}
+	mkt_buf_reset(&cbuf);
+	if (mkt_buf_reserve(&cbuf, *n) < 0)
+		return s;
+	*n = cbuf.len = guard_apply(cbuf.p, s, *n, &cuts);
+	cbuf.p[cbuf.len] = '\0';
+	return cbuf.p;
+}
+
 /* Plain and selector modes: one whole document. */
 static void do_document(const char *src, const char *s, size_t n)
 {
@@ -268,6 +292,7 @@ static void do_document(const char *src, const char *s, size_t n)
 
 	if (doc_ok(src, 0, s, n) < 0)
 		return;
+	s = spare_parser(&doc_buf, s, &n);
 	if (doc_parse(&d, s, n) < 0) {
 		bad(src, 0, "out of memory");
 		return;
@@ -411,6 +436,7 @@ static void do_record(const char *line, size_t len)
 	}
 	if (doc_ok(rd.name, rd.lineno, html, hlen) < 0)
 		return;
+	html = spare_parser(&sbuf, html, &hlen);
 	if (doc_parse(&d, html, hlen) < 0) {
 		bad(rd.name, rd.lineno, "out of memory");
 		return;
@@ -685,6 +711,8 @@ int main(int argc, char **argv)
 	mkt_buf_free(&ubuf);
 	mkt_buf_free(&basebuf);
 	mkt_buf_free(&sbuf);
+	mkt_buf_free(&cbuf);
+	free(cuts.c);
 	mkt_jobj_free(&jo);
 	return status;
 }
