@@ -500,7 +500,7 @@ void text_of(const GumboNode *node, const struct text_opts *o,
 	struct stack *s = &walk_st;
 	size_t base = s->n;
 	struct tw w = { out, out->len, 0, 0, 0 };
-	struct mkt_buf url = MKT_BUF_INIT;
+	static struct mkt_buf url = MKT_BUF_INIT;  /* reused: no allocation per call */
 
 	st_push(s, node);
 	while (s->n > base) {
@@ -559,5 +559,4 @@ void text_of(const GumboNode *node, const struct text_opts *o,
 			w.pre = 1;
 		}
 	}
-	mkt_buf_free(&url);
 }
