@@ -397,6 +397,29 @@ static int junk_el(GumboTag t, int cw, int classes)
 	return classes == CLASSES_ALL && (cw & CW_UNLIKELY) && !(cw & CW_POS);
 }
 
+/* The words of n's text into w (size wsize, NUL-terminated): its letters
+ * in lower case, each run of anything else one space, no space at either
+ * end, cut where w is full. For matching short texts against lists. */
+static void words_of(const GumboNode *n, char *w, size_t wsize)
+{
+	static struct mkt_buf t = MKT_BUF_INIT;
+	struct text_opts o = { 0, NULL, 0, NULL };
+	size_t i, k = 0;
+
+	mkt_buf_reset(&t);
+	text_of(n, &o, &t);
+	for (i = 0; i < t.len && k < wsize - 1; i++) {
+		unsigned char c = (unsigned char)t.p[i];
+		if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+			w[k++] = (char)(c | 0x20);
+		else if (k && w[k - 1] != ' ')
+			w[k++] = ' ';
+	}
+	while (k && w[k - 1] == ' ')
+		k--;
+	w[k] = '\0';
+}
+
 /* ---- boilerplate headings ---- */
 
 /* Headings that open a block of boilerplate rather than a part of the
@@ -432,24 +455,10 @@ static const char *const bp_start[] = {
 
 static int bp_heading(const GumboNode *h)
 {
-	static struct mkt_buf t = MKT_BUF_INIT;
-	struct text_opts o = { 0, NULL, 0, NULL };
 	const char *const *l;
 	char w[64];
-	size_t i, k = 0;
 
-	mkt_buf_reset(&t);
-	text_of(h, &o, &t);
-	for (i = 0; i < t.len && k < sizeof(w) - 1; i++) {
-		unsigned char c = (unsigned char)t.p[i];
-		if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-			w[k++] = (char)(c | 0x20);
-		else if (k && w[k - 1] != ' ')
-			w[k++] = ' ';
-	}
-	while (k && w[k - 1] == ' ')
-		k--;
-	w[k] = '\0';
+	words_of(h, w, sizeof(w));
 	for (l = bp_whole; *l; l++)
 		if (!strcmp(w, *l))
 			return 1;
@@ -898,24 +907,10 @@ static const char *const filler[] = {
  * letters, lower-cased, with single spaces, are one of filler[]. */
 static int filler_text(const GumboNode *n)
 {
-	static struct mkt_buf t = MKT_BUF_INIT;
-	struct text_opts o = { 0, NULL, 0, NULL };
-	char w[64];
-	size_t i, k = 0;
 	const char *const *f;
+	char w[64];
 
-	mkt_buf_reset(&t);
-	text_of(n, &o, &t);
-	for (i = 0; i < t.len && k < sizeof(w) - 1; i++) {
-		unsigned char c = (unsigned char)t.p[i];
-		if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-			w[k++] = (char)(c | 0x20);
-		else if (k && w[k - 1] != ' ')
-			w[k++] = ' ';
-	}
-	while (k && w[k - 1] == ' ')
-		k--;
-	w[k] = '\0';
+	words_of(n, w, sizeof(w));
 	for (f = filler; *f; f++)
 		if (!strcmp(w, *f))
 			return 1;
