@@ -2,7 +2,7 @@
 # Kafka and PostgreSQL (twice, adding nothing the second time), and a short
 # run of the stock monitor through kmock, winagg, xcross, pgsink and wshub,
 # its dashboard watched in headless chromium; a cluster named by
-# KAFKA_BROKERS; a failing sink failing the run.
+# KAFKA_BROKERS; a failing sink or news crawl failing the run.
 load helpers
 bats_require_minimum_version 1.5.0
 
@@ -83,7 +83,7 @@ teardown_file() {
 	assert_output 0
 }
 
-@test "stock-monitor: KAFKA_BROKERS names the cluster to use; a failing sink fails the run" {
+@test "stock-monitor: KAFKA_BROKERS names the cluster to use; a failing sink or news crawl fails the run" {
 	port=$((20000 + RANDOM % 20000))
 	mkfifo "$BATS_TEST_TMPDIR/ctl"
 	kmock -T raw-trades:4 -f "$BATS_TEST_TMPDIR/boot" <"$BATS_TEST_TMPDIR/ctl" >/dev/null 3>&- &
@@ -104,10 +104,12 @@ teardown_file() {
 	assert_output t
 	# a sink whose rows the server rejects makes the exit status 1
 	psql -X -q -c "truncate stock_aggregates; alter table stock_aggregates add constraint never check (trade_count < 0)"
-	NEWS= RUN_SECONDS=12 PORT=$port SEED=5 run --separate-stderr "$TOP/pipelines/stock-monitor"
+	# and so does a news crawl that fails
+	NEWS=file:///nonexistent/listing.html RUN_SECONDS=12 PORT=$port SEED=5 run --separate-stderr "$TOP/pipelines/stock-monitor"
 	echo "$stderr"
 	assert_failure 1
 	[[ "$stderr" == *"pgsink -t stock_aggregates ended with status"* ]]
+	[[ "$stderr" == *"news: the crawl failed"* ]]
 	exec 8>&-
 	kill -TERM "$kpid"
 	wait "$kpid"
