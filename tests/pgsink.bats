@@ -318,10 +318,23 @@ EOF
 		run q "SELECT string_agg(xmin::text, ',' ORDER BY id) FROM rp"
 		assert_output "$xmin1"
 	done
-	# a value written another way is a change: numeric scale, json text
+	# a value written another way is a change: numeric scale, json text,
+	# a number's scale inside jsonb (whose = compares numbers by value)
 	printf '%s\n' '{"id":1,"n":1.00,"j":{"a": 1}}' '{"id":2,"n":2}' | pgsink -t rp -k id
 	run q "SELECT id, n, j, xmin::text = split_part('$xmin1', ',', id) FROM rp ORDER BY id"
 	assert_output "$(printf '%s\n' '1|1.00|{"a": 1}|f' '2|2|[1]|t' '3|||t')"
+	xmin2=$(q "SELECT string_agg(xmin::text, ',' ORDER BY id) FROM rp")
+	set -o pipefail
+	printf '%s\n' '{"id":1,"jb":{"b":2.0}}' '{"id":2,"jb":null}' '{"id":3,"jb":{"c":[1.50,{"d":1e2}]}}' |
+		pgsink -t rp -k id
+	printf '%s\n' '{"id":1,"jb":{"b":2.0}}' '{"id":3,"jb":{"c":[1.5,{"d":100}]}}' | pgsink -t rp -k id
+	run q "SELECT id, jb, xmin::text = split_part('$xmin2', ',', id) FROM rp ORDER BY id"
+	assert_output "$(printf '%s\n' '1|{"b": 2.0}|f' '2||t' '3|{"c": [1.5, {"d": 100}]}|f')"
+	# and as jsonb holds it, without whitespace or key order, it is as stored
+	xmin3=$(q "SELECT string_agg(xmin::text, ',' ORDER BY id) FROM rp")
+	printf '%s\n' '{"id":1,"jb":{ "b" : 2.0 }}' '{"id":3,"jb":{"c":[1.5,{"d":100}]}}' | pgsink -t rp -k id
+	run q "SELECT string_agg(xmin::text, ',' ORDER BY id) FROM rp"
+	assert_output "$xmin3"
 }
 
 @test "pgsink: duplicate keys inside one batch: the last line wins" {

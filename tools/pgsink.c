@@ -573,10 +573,12 @@ static int load_columns(void)
 		case 1082: case 1114: case 1184: c->kind = K_TIME; break;
 		default: c->kind = (cat[0] == 'D') ? K_TIME : K_OTHER;
 		}
+		/* not numeric (1.0 = 1.00), json (no =) nor jsonb, whose =
+		 * compares numbers inside by value ({"a":1.0} = {"a":1.00}) */
 		switch (oid) {
 		case 16: case 18: case 19: case 20: case 21: case 23: case 25: case 26:
 		case 700: case 701: case 1042: case 1043: case 1082: case 1114:
-		case 1184: case 2950: case 3802:
+		case 1184: case 2950:
 			c->eq = 1;
 			break;
 		default:
@@ -1683,8 +1685,8 @@ static int run_close(size_t end)
 		 * FROM (EXCLUDED.c, ...): a row whose values are all as stored is
 		 * left alone (no new row version, no index entries, no WAL for
 		 * it), so a replay writes almost nothing. Types whose = is not
-		 * "the same value as stored" (numeric 1.0 = 1.00, json has none)
-		 * are compared as text. */
+		 * "the same value as stored" (numeric 1.0 = 1.00, jsonb {"a":1.0} =
+		 * {"a":1.00}, json has none) are compared as text. */
 		struct mkt_buf *w = &S.tmp;
 		int nset = 0;
 
