@@ -360,6 +360,13 @@ EOF
 	assert_output --partial "the key was refused"
 	refute_output --partial "bad-token"
 	[ "$(count_in_log '"unauthorized"')" -eq 1 ]
+	# a missing key is reported before any connection is made
+	local seen
+	seen=$(wc -l <"$T/venue.log")
+	FINNHUB_API_KEY= run mkt-ws --preset finnhub --symbols AAPL --url "$URL"
+	assert_failure 1
+	assert_output "mkt-ws: FINNHUB_API_KEY is not set"
+	[ "$(wc -l <"$T/venue.log")" -eq "$seen" ]
 }
 
 @test "alpaca: auth with key and secret, nanosecond times; a bad secret stops" {

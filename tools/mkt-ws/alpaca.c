@@ -27,11 +27,12 @@
 #include "json.h"
 #include "ws.h"
 
-static int alpaca_url(struct ws *s, const char *base, struct mkt_buf *out)
+static int alpaca_url(struct ws *s, const char *base, struct mkt_buf *out,
+    char *errstr, size_t errsize)
 {
 	if (!ws_env("ALPACA_API_KEY_ID") || !ws_env("ALPACA_API_SECRET_KEY")) {
-		fprintf(stderr, "mkt-ws: ALPACA_API_KEY_ID and "
-		    "ALPACA_API_SECRET_KEY must be set\n");
+		snprintf(errstr, errsize, "ALPACA_API_KEY_ID and "
+		    "ALPACA_API_SECRET_KEY must be set");
 		return -1;
 	}
 	if (base) {

@@ -14,12 +14,13 @@
 #include "json.h"
 #include "ws.h"
 
-static int finnhub_url(struct ws *s, const char *base, struct mkt_buf *out)
+static int finnhub_url(struct ws *s, const char *base, struct mkt_buf *out,
+    char *errstr, size_t errsize)
 {
 	(void)s;
 	const char *key = ws_env("FINNHUB_API_KEY");
 	if (!key) {
-		fprintf(stderr, "mkt-ws: FINNHUB_API_KEY is not set\n");
+		snprintf(errstr, errsize, "FINNHUB_API_KEY is not set");
 		return -1;
 	}
 	mkt_buf_adds(out, base);

@@ -1546,8 +1546,10 @@ static void lws_emit(int level, const char *line)
 				p++;
 		}
 	}
+	while (n && t[n - 1] == '\n')
+		n--;
 	t[n] = '\0';
-	fprintf(stderr, "mkt-ws: lws: %s", t);
+	warnx("lws: %s", t);
 }
 
 /* Whether the socket has bytes waiting, so that the loop will be back at
@@ -1776,8 +1778,8 @@ int main(int argc, char **argv)
 
 	const char *base = opt.url ? opt.url : ws->preset->default_url;
 	if (ws->preset->build_url) {
-		if (ws->preset->build_url(ws, base, &S.url) < 0)
-			return MKT_EXIT_FAIL; /* the preset said why */
+		if (ws->preset->build_url(ws, base, &S.url, e, sizeof(e)) < 0)
+			errx(MKT_EXIT_FAIL, "%s", e);
 	} else {
 		mkt_buf_adds(&S.url, base);
 	}

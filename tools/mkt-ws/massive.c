@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <err.h>
 
 #include "buf.h"
 #include "json.h"
@@ -28,10 +27,11 @@ static const char *massive_key(void)
 
 /* The URL, once the key is known to be there (no connection is made
  * without one). */
-static int massive_url(struct ws *s, const char *base, struct mkt_buf *out)
+static int massive_url(struct ws *s, const char *base, struct mkt_buf *out,
+    char *errstr, size_t errsize)
 {
 	if (!massive_key()) {
-		fprintf(stderr, "mkt-ws: MASSIVE_API_KEY is not set\n");
+		snprintf(errstr, errsize, "MASSIVE_API_KEY is not set");
 		return -1;
 	}
 	if (base) {

@@ -28,8 +28,10 @@ struct ws_preset {
 	const char *default_channels;  /* comma list, or NULL */
 	int needs_symbols;
 	/* Append the URL to connect to (the preset's default, or --url) to
-	 * out, adding what the venue wants in it (streams, a token). */
-	int (*build_url)(struct ws *s, const char *base, struct mkt_buf *out);
+	 * out, adding what the venue wants in it (streams, a token). 0, or
+	 * -1 with the reason in errstr (a key that is not set). */
+	int (*build_url)(struct ws *s, const char *base, struct mkt_buf *out,
+	    char *errstr, size_t errsize);
 	void (*on_open)(struct ws *s);
 	void (*on_frame)(struct ws *s, const char *text, size_t len);
 	/* Queue the subscription (after auth, or from on_open). */
