@@ -806,6 +806,27 @@ backend_waiting() {
 	run pgsink -t x --dsn 'postgresql://u:s3cr/et@127.0.0.1:1/db' </dev/null
 	assert_failure 1
 	assert_output 'pgsink: cannot connect: invalid integer value "***" for connection option "port"'
+	# an '@' after the authority (in a query parameter or the path) does
+	# not end a user:password@: host, port and database stay readable
+	q "CREATE TABLE atq (id int)"
+	run pgsink -v -t atq --dsn "postgresql://127.0.0.1:$PGPORT/$PGDATABASE?application_name=a@b" <<<'{"id":1}'
+	assert_success
+	assert_line "pgsink: connected to database $PGDATABASE as $PGUSER on 127.0.0.1 port $PGPORT"
+	refute_output --partial '***'
+	run pgsink -t x --dsn "postgresql://127.0.0.1:$PGPORT/n0db@x?application_name=b:c@d" </dev/null
+	assert_failure 1
+	assert_output "pgsink: cannot connect: connection to server at \"127.0.0.1\", port $PGPORT failed: FATAL:  database \"n0db@x\" does not exist"
+	# and the password, where there is one, still never appears
+	for dsn in "postgresql://$PGUSER:s3cret0@127.0.0.1:$PGPORT/s3cret0?application_name=a@b" \
+		"postgresql://127.0.0.1:$PGPORT/s3cret0?application_name=a@b&password=s3cret0"; do
+		run pgsink -t x --dsn "$dsn" </dev/null
+		assert_failure 1
+		assert_output "pgsink: cannot connect: connection to server at \"127.0.0.1\", port $PGPORT failed: FATAL:  database \"***\" does not exist"
+	done
+	# a '/' left in the password: libpq reads its first piece as the port
+	run pgsink -t x --dsn 'postgresql://u:s3cr/et@127.0.0.1:1/db?application_name=a@b' </dev/null
+	assert_failure 1
+	assert_output 'pgsink: cannot connect: invalid integer value "***" for connection option "port"'
 	# the server names a database whose name is the password: each way of
 	# giving a password is blotted out, as written and as decoded
 	for how in "dsn=postgresql://$PGUSER:s3cr%65t1@127.0.0.1:$PGPORT/s3cret1" \

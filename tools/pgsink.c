@@ -332,31 +332,62 @@ static void secret_add_uri(const char *s, size_t n)
 	mkt_buf_free(&d);
 }
 
+/* Whether v, a port libpq read from a DSN, is a list of numbers (or
+ * empty, or none): a port a connection can use. */
+static int port_ok(const char *v)
+{
+	return v == NULL || v[strspn(v, "0123456789,")] == '\0';
+}
+
+/* The last '@' in s[0..n), or NULL. */
+static const char *last_at(const char *s, size_t n)
+{
+	while (n > 0)
+		if (s[--n] == '@')
+			return s + n;
+	return NULL;
+}
+
 /* Gather the passwords written in the DSN s, whether libpq can parse it
  * or not. */
 static void secrets_from_dsn(const char *s)
 {
 	PQconninfoOption *o;
 	char *emsg = NULL;
+	int usable = 0;
 
 	o = PQconninfoParse(s, &emsg);
 	if (o) {
-		for (PQconninfoOption *p = o; p->keyword; p++)
+		usable = 1;
+		for (PQconninfoOption *p = o; p->keyword; p++) {
 			if (strcmp(p->keyword, "password") == 0 && p->val)
 				secret_add(p->val, strlen(p->val));
+			if (strcmp(p->keyword, "port") == 0 && !port_ok(p->val))
+				usable = 0;
+		}
 		PQconninfoFree(o);
 	}
 	PQfreemem(emsg);
 
-	/* a URI's user:password@host: the password meant runs to the last
-	 * '@'; where it holds an '@' or a '/', libpq splits it elsewhere and
-	 * may quote any of its pieces */
+	/* a URI's user:password@host. The userinfo is the authority (from
+	 * "://" to the first '/', '?' or '#') up to its last '@': an '@' in
+	 * the path or a query parameter is no part of it. A password that
+	 * holds an unencoded '/' ends the authority early, and libpq reads
+	 * its first piece as the port; so where the authority has no '@' and
+	 * libpq found no usable port (or could not parse the URI), the
+	 * userinfo runs to the last '@' before any '?' or '#'. Where the
+	 * password holds an '@' or a '/', libpq splits it elsewhere and may
+	 * quote any of its pieces. */
 	if (strncmp(s, "postgresql://", 13) == 0 || strncmp(s, "postgres://", 11) == 0) {
 		const char *a = strstr(s, "://") + 3;
-		const char *colon = a + strcspn(a, ":@/");
-		const char *last = strrchr(a, '@');
+		size_t alen = strcspn(a, "/?#");
+		const char *last = last_at(a, alen);
+		const char *colon;
 
-		if (*colon == ':' && last && colon < last) {
+		if (!last && !usable)
+			last = last_at(a, strcspn(a, "?#"));
+		colon = memchr(a, ':', last && (size_t)(last - a) < alen ? (size_t)(last - a) : alen);
+		if (last && colon) {
 			const char *p = colon + 1;
 			secret_add_uri(p, (size_t)(last - p));
 			while (p < last) {
