@@ -340,6 +340,75 @@ i
 EOF
 }
 
+# scripts_page FILE -- a page with JSON-LD, Next.js data, a style sheet and
+# an ordinary script, all long enough to be spared the parser
+scripts_page() {
+	cat >"$1" <<'EOF'
+<html><head><title>Chips rally</title>
+<script type="application/ld+json">{"@type":"NewsArticle","headline":"Chip stocks rally"}</script>
+<script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":{"id":42}}}</script>
+<style media="print">.ad, .nav { display: none } body { color: #000 }</style>
+<script src="/app.js?v=1&amp;x=2" class="app">window.dataLayer = window.dataLayer || [];</script>
+</head><body><article class="card"><h3>Chip stocks rally</h3>
+<script type="application/ld+json">{"@type":"Rating","ratingValue":5,"bestRating":5}</script></article>
+<p>Shares rose.</p></body></html>
+EOF
+}
+
+@test "select: the text of script and style elements, selected or taken by --field" {
+	scripts_page "$BATS_TEST_TMPDIR/p.html"
+	cd "$BATS_TEST_TMPDIR"
+	run html2text --select 'script[type="application/ld+json"]' p.html
+	assert_success
+	assert_output - <<'EOF'
+{"text":"{\"@type\":\"NewsArticle\",\"headline\":\"Chip stocks rally\"}"}
+{"text":"{\"@type\":\"Rating\",\"ratingValue\":5,\"bestRating\":5}"}
+EOF
+	run html2text -s html -f 'data=script#__NEXT_DATA__' -f 'css=style' -f 'type=#__NEXT_DATA__@type' p.html
+	assert_success
+	assert_output '{"data":"{\"props\":{\"pageProps\":{\"id\":42}}}","css":".ad, .nav { display: none } body { color: #000 }","type":"application/json"}'
+	# the matched element itself (a field with no selector), tag-less
+	# selectors, an attribute value
+	run html2text -s '#__NEXT_DATA__, .app' -f 'js=' p.html
+	assert_success
+	assert_output - <<'EOF'
+{"js":"{\"props\":{\"pageProps\":{\"id\":42}}}"}
+{"js":"window.dataLayer = window.dataLayer || [];"}
+EOF
+	run html2text -s '[media=print]' p.html
+	assert_output '{"text":".ad, .nav { display: none } body { color: #000 }"}'
+	# filter mode with --select
+	jq -Rsc '{html: .}' p.html >rec
+	run bash -c "set -o pipefail; html2text --in-field html --drop --select 'article script' <rec"
+	assert_success
+	assert_output '{"body":"{\"@type\":\"Rating\",\"ratingValue\":5,\"bestRating\":5}"}'
+}
+
+@test "select: bodies that no selector whose text is taken could match are still spared the parser" {
+	scripts_page "$BATS_TEST_TMPDIR/p.html"
+	cd "$BATS_TEST_TMPDIR"
+	# plain mode and --main: all five
+	run html2text -vv p.html
+	assert_line 'html2text: p.html: script and style bodies not parsed: 5, 226 bytes'
+	assert_line 'Chip stocks rally'
+	run html2text -vv --main p.html
+	assert_line 'html2text: p.html: script and style bodies not parsed: 5, 226 bytes'
+	# a field by attribute, or of another type, takes no script text
+	run html2text -vv -s article -f 'h=h3' -f 'src=script@src' p.html
+	assert_output $'html2text: p.html: script and style bodies not parsed: 5, 226 bytes\n{"h":"Chip stocks rally"}'
+	run html2text -vv -s 'script[type="application/ld+json"]' p.html
+	assert_line 'html2text: p.html: script and style bodies not parsed: 2, 81 bytes'
+	run html2text -vv -s style p.html
+	assert_line 'html2text: p.html: script and style bodies not parsed: 4, 178 bytes'
+	# the start tag with "&" is kept whenever its attributes could matter
+	run html2text -vv -s '[type]' p.html
+	assert_line 'html2text: p.html: script and style bodies not parsed: 1, 48 bytes'
+	run html2text -vv -s '.card' p.html
+	assert_line 'html2text: p.html: script and style bodies not parsed: 4, 184 bytes'
+	run html2text -vv -s '*' p.html
+	assert_line 'html2text: p.html: script and style bodies not parsed: 0, 0 bytes'
+}
+
 @test "guard: 4000 levels with --max-depth 4096 are parsed and freed without recursion" {
 	python3 -c "print('<div>' * 4000 + 'bottom')" >"$BATS_TEST_TMPDIR/d.html"
 	run html2text --max-depth 4096 "$BATS_TEST_TMPDIR/d.html"
@@ -448,5 +517,19 @@ usage_forms() {
 	assert_equal "$output" "$(usage_forms)"
 	cd "$BATS_TEST_TMPDIR"
 	run_man_examples html2text.1
-	[ "$MAN_EXAMPLES_RUN" -ge 3 ]
+	[ "$MAN_EXAMPLES_RUN" -eq 4 ]
+	man_examples html2text.1 >examples
+	i=0
+	while IFS= read -r want; do
+		i=$((i + 1))
+		run bash -o pipefail -c "$(sed -n "${i}p" examples)"
+		assert_success
+		assert_output "$want"
+	done <<'EOF'
+See quotes <https://example.com/q>.
+{"title":"Chip stocks rally","url":"https://news.example.com/a/1"}
+{"text":"{\"@type\":\"NewsArticle\",\"headline\":\"Chip stocks rally\"}"}
+{"url":"https://ex.com/a","body":"Shares rose sharply, lifting the index."}
+EOF
+	[ "$i" -eq 4 ]
 }

@@ -346,7 +346,8 @@ static int cut_risky(const char *s, size_t i, size_t end)
 	    memmem(s + i, end - i, "]]>", 3);
 }
 
-static void cut_add(struct guard_cuts *g, size_t start, size_t end)
+static void cut_add(struct guard_cuts *g, size_t tag, size_t start,
+    size_t end)
 {
 	if (g->n == g->cap) {
 		size_t nc = g->cap ? g->cap * 2 : 64;
@@ -358,6 +359,7 @@ static void cut_add(struct guard_cuts *g, size_t start, size_t end)
 		g->c = q;
 		g->cap = nc;
 	}
+	g->c[g->n].tag = tag;
 	g->c[g->n].start = start;
 	g->c[g->n].end = end;
 	g->n++;
@@ -376,6 +378,88 @@ size_t guard_apply(char *dst, const char *s, size_t n,
 	}
 	memmove(dst + len, s + from, n - from);
 	return len + n - from;
+}
+
+/* ---- cuts a selector could see ---- */
+
+#define GUARD_TAG_MAX 4096  /* longer start tags are not read for attributes */
+
+/* Whether the start tag t[0..tl) is written plainly: printable ASCII, tab,
+ * line feed and form feed, no '&'. The parser then reads its attribute
+ * names (lower-cased) and values as they are written. */
+static int tag_plain(const char *t, size_t tl)
+{
+	size_t i;
+
+	for (i = 0; i < tl; i++) {
+		unsigned char c = (unsigned char)t[i];
+		if (c == '&' || c > 0x7E ||
+		    (c < 0x20 && c != '\t' && c != '\n' && c != '\f'))
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether w occurs in t[0..tl), in any case where nocase is set. */
+static int tag_has(const char *t, size_t tl, const char *w, int nocase)
+{
+	size_t wl = strlen(w), i;
+
+	if (!nocase)
+		return memmem(t, tl, w, wl) != NULL || wl == 0;
+	for (i = 0; i + wl <= tl; i++)
+		if (!strncasecmp(t + i, w, wl))
+			return 1;
+	return 0;
+}
+
+/* Whether compound c could match the element named name whose start tag
+ * is t[0..tl): its type, and where the tag is plain and short enough to
+ * tell, the names and values of the attributes it asks for. */
+static int compound_may_match(const struct sel_compound *c, const char *name,
+    const char *t, size_t tl)
+{
+	size_t k;
+
+	if (c->tag && strcmp(c->tag, name))
+		return 0;
+	if (tl > GUARD_TAG_MAX || !tag_plain(t, tl))
+		return 1;
+	if (c->id && (!tag_has(t, tl, "id", 1) || !tag_has(t, tl, c->id, 0)))
+		return 0;
+	if (c->nclass && !tag_has(t, tl, "class", 1))
+		return 0;
+	for (k = 0; k < c->nclass; k++)
+		if (!tag_has(t, tl, c->classes[k], 0))
+			return 0;
+	for (k = 0; k < c->nattr; k++) {
+		const struct sel_attr *a = &c->attrs[k];
+		if (!tag_has(t, tl, a->name, 1) ||
+		    (a->value && !tag_has(t, tl, a->value, 0)))
+			return 0;
+	}
+	return 1;
+}
+
+void guard_keep_selectable(struct guard_cuts *cuts, const char *s,
+    const struct sel_group *g)
+{
+	size_t i, j, kept = 0;
+	char name[32];
+
+	for (i = 0; i < cuts->n; i++) {
+		const struct guard_cut *c = &cuts->c[i];
+		int may = 0;
+		tag_name(s, c->tag + 1, c->start, name);
+		for (j = 0; j < g->n && !may; j++) {
+			const struct sel_complex *x = &g->alt[j];
+			may = compound_may_match(&x->c[x->n - 1], name, s + c->tag,
+			    c->start - c->tag);
+		}
+		if (!may)
+			cuts->c[kept++] = *c;
+	}
+	cuts->n = kept;
 }
 
 int guard_scan(const char *s, size_t n, int max_depth,
@@ -458,7 +542,8 @@ int guard_scan(const char *s, size_t n, int max_depth,
 				break;
 			if (kind & K_NOCUT)
 				nocut = 1;
-			if (foreign && (kind & K_RAW) && (integ || broke_out || !(kind & K_SVG_RAW)))
+			if (foreign && (kind & K_RAW) &&
+			    (integ || broke_out || !(kind & K_SVG_RAW)))
 				nocut = 1;
 			if (foreign && (kind & K_BREAKOUT))
 				broke_out = 1;
@@ -474,7 +559,7 @@ int guard_scan(const char *s, size_t n, int max_depth,
 				    raw_end(s, i, n, name, strlen(name)) : script_end(s, i, n);
 				if (cuts && !nocut && (kind & K_CUT) && end - i >= GUARD_CUT_MIN &&
 				    !memmem(s + i, end - i, "<!--", 4) && !cut_risky(s, i, end))
-					cut_add(cuts, i, end);
+					cut_add(cuts, (size_t)(lt - s), i, end);
 				i = end;
 				continue;
 			}

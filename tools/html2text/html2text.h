@@ -66,6 +66,7 @@ int url_resolve(const char *base, const char *ref, size_t rlen,
 /* Parts of a document the parser need not see: bodies of script and style
  * elements, [start, end) in document order. */
 struct guard_cut {
+	size_t tag;         /* where the element's start tag begins ('<') */
 	size_t start, end;
 };
 
@@ -84,6 +85,14 @@ struct guard_cuts {
  * time, memory O(max_depth) and the list. */
 int guard_scan(const char *s, size_t n, int max_depth,
     struct guard_cuts *cuts, char *err, size_t errsize);
+
+/* Take out of cuts the bodies of the elements that group g could match
+ * (an alternative's last compound: type, and the names and values of the
+ * attributes it asks for where the start tag in s shows them plainly), so
+ * that the text of what g selects is the same with and without the cuts.
+ * Errs on the side of keeping a body. */
+void guard_keep_selectable(struct guard_cuts *cuts, const char *s,
+    const struct sel_group *g);
 
 /* Copy s[0..n) less the cuts to dst (dst == s is allowed: the copy only
  * moves bytes down); returns the new length. */

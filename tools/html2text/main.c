@@ -12,8 +12,9 @@
  * and a pre-scan of its tag nesting against --max-depth, so a hostile page
  * ends in a clear error rather than in gumbo's quadratic cases or a deep
  * recursion. The same scan finds the bodies of script and style elements,
- * which gumbo is then not given to read. The tree is walked with explicit stacks and freed through
- * the allocator's own list.
+ * which gumbo is then not given to read, apart from those of elements
+ * whose text a selector could ask for. The tree is walked with explicit
+ * stacks and freed with the arena it was parsed into.
  *
  * Output is block-buffered and flushed whenever input pauses (filter
  * mode), after each document, at exit, and after every record with -u.
@@ -88,6 +89,11 @@ static struct mkt_buf doc_buf = MKT_BUF_INIT, tbuf = MKT_BUF_INIT,
     ubuf = MKT_BUF_INIT, basebuf = MKT_BUF_INIT, sbuf = MKT_BUF_INIT,
     cbuf = MKT_BUF_INIT;
 static struct guard_cuts cuts;
+/* the selector groups whose matches give their text: the --select group
+ * (without --field, in filter mode, or with a --field of no selector and
+ * no @ATTR) and those of --field without @ATTR */
+static const struct sel_group *text_sel[MAX_FIELDS + 1];
+static size_t ntext_sel;
 static struct mkt_jobj jo;
 static int status;
 
@@ -137,10 +143,12 @@ static int looks_binary(const char *s, size_t n)
 }
 
 /* Checks before parsing; returns 0, or -1 after reporting. Lists the
- * script and style bodies the parser can be spared in cuts. */
+ * script and style bodies the parser can be spared in cuts: those of
+ * elements no group of text_sel could match. */
 static int doc_ok(const char *src, uint64_t lineno, const char *s, size_t n)
 {
 	char e[256];
+	size_t i;
 
 	if ((long long)n > opt.max_bytes) {
 		bad(src, lineno, "document larger than --max-bytes (%lld bytes)", opt.max_bytes);
@@ -157,6 +165,19 @@ static int doc_ok(const char *src, uint64_t lineno, const char *s, size_t n)
 	if (guard_scan(s, n, opt.max_depth, &cuts, e, sizeof(e)) < 0) {
 		bad(src, lineno, "%s", e);
 		return -1;
+	}
+	for (i = 0; i < ntext_sel && cuts.n; i++)
+		guard_keep_selectable(&cuts, s, text_sel[i]);
+	if (mkt_verbosity >= 2) {
+		size_t b = 0;
+		for (i = 0; i < cuts.n; i++)
+			b += cuts.c[i].end - cuts.c[i].start;
+		if (lineno)
+			mkt_info(2, "%s:%llu: script and style bodies not parsed: %zu, %zu bytes",
+			    src, (unsigned long long)lineno, cuts.oom ? 0 : cuts.n, cuts.oom ? 0 : b);
+		else
+			mkt_info(2, "%s: script and style bodies not parsed: %zu, %zu bytes",
+			    src, cuts.oom ? 0 : cuts.n, cuts.oom ? 0 : b);
 	}
 	return 0;
 }
@@ -210,7 +231,8 @@ static void emit_card(const GumboNode *el, void *arg)
 		if (f->has_sel && !(n = sel_first(&f->sel, el)))
 			continue;
 		if (f->attr) {
-			const GumboAttribute *a = gumbo_get_attribute(&n->v.element.attributes, f->attr);
+			const GumboAttribute *a =
+			    gumbo_get_attribute(&n->v.element.attributes, f->attr);
 			if (!a)
 				continue;
 			mkt_json_key(b, f->name);
@@ -554,6 +576,25 @@ static void parse_field(const char *arg)
 	free(spec);
 }
 
+/* Fill text_sel from the settings. */
+static void text_groups(void)
+{
+	size_t i;
+	int whole = opt.nfields == 0;
+
+	for (i = 0; i < opt.nfields; i++) {
+		const struct field *f = &opt.fields[i];
+		if (f->attr)
+			continue;
+		if (f->has_sel)
+			text_sel[ntext_sel++] = &f->sel;
+		else
+			whole = 1;
+	}
+	if (opt.select && whole)
+		text_sel[ntext_sel++] = &sel;
+}
+
 enum {
 	OPT_BASE = 256, OPT_IN, OPT_OUT, OPT_URLF, OPT_DROP, OPT_MAXB,
 	OPT_MAXD, OPT_STRICT,
@@ -685,6 +726,7 @@ int main(int argc, char **argv)
 	}
 	if (opt.base && !strchr(opt.base, ':'))
 		errx(2, "--base: expected an absolute URL, got '%s'", opt.base);
+	text_groups();
 
 	mkt_signals_init();
 	if (mkt_writer_init(&out, STDOUT_FILENO, opt.unbuffered) < 0)
