@@ -340,6 +340,31 @@ i
 EOF
 }
 
+@test "guard: a body with a comment or CDATA end before its last \"</\" is given to the parser" {
+	# "-->" or "]]>" before "</div>": the whole body is checked, not what
+	# follows its last "</"
+	printf '%s' '<p>a</p><script>var x = "-->"; var y = "</div>"; var z = 1;</script><p>b</p>' >"$BATS_TEST_TMPDIR/a.html"
+	printf '%s' '<p>a</p><style>/* ]]> */ .a::after { content: "</p>" } .b { }</style><p>b</p>' >"$BATS_TEST_TMPDIR/b.html"
+	printf '%s' '<p>a</p><script>var x = 1; var y = "</div>"; var z = 2;</script><p>b</p>' >"$BATS_TEST_TMPDIR/c.html"
+	cd "$BATS_TEST_TMPDIR"
+	run html2text -vv a.html b.html c.html
+	assert_success
+	assert_output - <<'EOF'
+html2text: a.html: script and style bodies not parsed: 0, 0 bytes
+a
+
+b
+html2text: b.html: script and style bodies not parsed: 0, 0 bytes
+a
+
+b
+html2text: c.html: script and style bodies not parsed: 1, 39 bytes
+a
+
+b
+EOF
+}
+
 # scripts_page FILE -- a page with JSON-LD, Next.js data, a style sheet and
 # an ordinary script, all long enough to be spared the parser
 scripts_page() {

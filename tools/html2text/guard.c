@@ -326,24 +326,25 @@ static size_t script_end(const char *s, size_t i, size_t n)
 /* Whether the parser could be made to leave a state by something in
  * s[i..end) that a cut would take away: an end tag of a raw text element,
  * the end of a comment or of a CDATA section. */
-static int cut_risky(const char *s, size_t i, size_t end)
+static int cut_risky(const char *s, size_t start, size_t end)
 {
 	static const char *const ends[] = {
 		"script", "style", "textarea", "title", "xmp", "iframe",
 		"noembed", "noframes", NULL,
 	};
 	const char *e;
-	size_t k;
+	size_t i, k;
 
-	for (; (e = memmem(s + i, end - i, "</", 2)); i = k) {
+	for (i = start; (e = memmem(s + i, end - i, "</", 2)); i = k) {
 		const char *const *l;
 		k = (size_t)(e - s) + 2;
 		for (l = ends; *l; l++)
 			if (end - k >= strlen(*l) && !strncasecmp(s + k, *l, strlen(*l)))
 				return 1;
 	}
-	return memmem(s + i, end - i, "-->", 3) || memmem(s + i, end - i, "--!>", 4) ||
-	    memmem(s + i, end - i, "]]>", 3);
+	return memmem(s + start, end - start, "-->", 3) ||
+	    memmem(s + start, end - start, "--!>", 4) ||
+	    memmem(s + start, end - start, "]]>", 3);
 }
 
 static void cut_add(struct guard_cuts *g, size_t tag, size_t start,
