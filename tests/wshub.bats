@@ -299,6 +299,127 @@ expected() {
 	assert_output --regexp '^answers 6000 bad 0 sockets 300 closed-by-server 300 first-close-s [4-6]\.[0-9] last-close-s [4-6]\.[0-9]$'
 }
 
+# half_request NAME [WAIT_S DATA]... -- one connection to the hub: each DATA
+# (\r and \n written as such) sent WAIT_S seconds after the one before, then
+# nothing more. Prints "NAME answers S,S... closed T" once the hub closes
+# the connection, T seconds after the last byte it sent (or after the
+# connect), or "NAME answers ... open" if it is still open 30 s after the
+# last DATA went out.
+half_request() {
+	node -e '
+		const net = require("net");
+		const [port, name, ...steps] = process.argv.slice(1);
+		const s = net.connect(Number(port), "127.0.0.1");
+		let got = "", last = performance.now(), at = 0;
+		const report = (how) => {
+			const a = (got.match(/^HTTP\/1\.1 \d+/mg) || []).map((x) => x.slice(9));
+			console.log(`${name} answers ${a.join(",") || "-"} ${how}`);
+			process.exit(0);
+		};
+		s.on("data", (d) => { got += d; last = performance.now(); });
+		s.on("close", () => report("closed " + ((performance.now() - last) / 1000).toFixed(1)));
+		s.on("error", () => {});
+		for (let i = 0; i < steps.length; i += 2) {
+			at += Number(steps[i]) * 1000;
+			const data = steps[i + 1].replace(/\\r/g, "\r").replace(/\\n/g, "\n");
+			setTimeout(() => s.write(data), at);
+		}
+		setTimeout(() => report("open"), at + 30000);
+	' "$PORT" "$@"
+}
+
+@test "read API: a keep-alive connection left with half a request is closed within the keep-alive and request timeouts" {
+	# Each connection is answered what it asked in full, then sends part of
+	# one more request and nothing after it. The hub may wait the keep-alive
+	# timeout (5 s) and then the request timeout (10 s), but no longer: a
+	# connection held for good keeps a header table, and 1,024 of them stop
+	# the read API (next test).
+	HUB_STDIN=$MIXED start_hub -c symbol
+	wait_health '"records":300'
+	R='GET /health HTTP/1.1\r\nHost: x\r\n\r\n'
+	H='GET /api/latest?channel=MSFT HTTP/1.1\r\nHost:'
+	probes=()
+	probe() { half_request "$@" >>probes 3>&- & probes+=($!); }
+	probe headers 0 "$R$H"
+	probe pipelined 0 "$R$R$H"
+	probe after-404 0 "GET /api/none HTTP/1.1\r\nHost: x\r\n\r\n$R$H"
+	probe line 0 "${R}GET /api/lat"
+	probe pipelined-line 0 "$R${R}GET /api/lat"
+	probe pipelined-char 0 "${R}${R}G"
+	# just before the idle mark, which must not cut a request short
+	probe late 0 "$R" 4.8 "$H"
+	probe late-pipelined 0 "$R" 4.8 "$R${R}GET /api/lat"
+	PIDS+=("${probes[@]}")
+	wait "${probes[@]}"
+
+	run sort probes
+	assert_output --regexp "^after-404 answers 404,200 closed [0-9.]+
+headers answers 200 closed [0-9.]+
+late answers 200 closed [0-9.]+
+late-pipelined answers 200,200,200 closed [0-9.]+
+line answers 200 closed [0-9.]+
+pipelined answers 200,200 closed [0-9.]+
+pipelined-char answers 200,200 closed [0-9.]+
+pipelined-line answers 200,200 closed [0-9.]+$"
+	# closed no sooner than the keep-alive timeout, no later than both
+	run awk '$5 < 4.5 || $5 > 19 { print }' probes
+	assert_output ''
+}
+
+@test "read API: 1,100 connections each holding half a pipelined request: all are closed and the read API answers again" {
+	ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+	[ "$(ulimit -n)" -ge 2400 ] || { echo "ulimit -n $(ulimit -n): too few descriptors"; false; }
+	mkfifo idle
+	start_hub --in idle=idle
+	# more connections than the hub's 1,024 header tables
+	node -e '
+		const net = require("net");
+		const [port, n] = process.argv.slice(1).map(Number);
+		const R = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+		let open = 0, closed = 0, answered = 0;
+		for (let i = 0; i < n; i++) {
+			const s = net.connect(port, "127.0.0.1", () => {
+				s.write(R + R + "GET /health HTTP/1.1\r\nHost:");
+				if (++open === n) console.log("connected");
+			});
+			let got = "";
+			s.on("data", (d) => {
+				got += d;
+				if (!s.done && (got.match(/^HTTP\/1\.1 200/mg) || []).length === 2) {
+					s.done = true;
+					answered++;
+				}
+			});
+			s.on("close", () => { if (++closed === n) finish(); });
+			s.on("error", () => {});
+		}
+		function finish() { console.log(`closed ${closed} answered ${answered}`); process.exit(0); }
+		setTimeout(finish, 40000);
+	' "$PORT" 1100 >flood.out 2>&1 3>&- &
+	FLOOD=$!
+	PIDS+=("$FLOOD")
+	for i in $(seq 200); do
+		grep -q '^connected$' flood.out && break
+		sleep 0.05
+	done
+	grep -q '^connected$' flood.out
+	# /health is answered within the keep-alive and request timeouts
+	start=$SECONDS
+	code=
+	while [ $((SECONDS - start)) -lt 30 ]; do
+		code=$(curl -s -m 12 -o /dev/null -w '%{http_code}' "$URL/health") || true
+		[ "$code" = 200 ] && break
+	done
+	echo "/health answered $code after $((SECONDS - start)) s"
+	assert_equal "$code" 200
+	wait_pid "$FLOOD" 30
+	run cat flood.out
+	# the first 1,024 got their two answers; the hub closed every one
+	assert_line --regexp '^closed 1100 answered (10[2-9][0-9]|1100)$'
+	run curl -s "$URL/health"
+	assert_output --partial '"status":"ok"'
+}
+
 @test "read API: a request costs no more with 2,000 WebSocket clients and 2,000 keep-alive connections open" {
 	# Connection timeouts are kept where a request does not walk past every
 	# open connection's; the hub's user CPU time per request, taken around

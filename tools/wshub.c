@@ -43,6 +43,7 @@
 #define PENDING_MAX (8u << 20) /* input bytes waiting for the event loop */
 #define HTTP_CHUNK 16384
 #define KEEPALIVE_S 5          /* an idle keep-alive connection is closed after */
+#define REQUEST_S 10           /* a request's headers (or its answer) must come within */
 
 static const char usage_text[] =
 "usage: wshub [-equvV] [-p port] [-b addr] [-s dir] [-c field] [-n history]\n"
@@ -897,8 +898,13 @@ static int http_writeable(struct client *c);
  * transaction is complete the hub cancels the connection's library timeout
  * (lws_set_timeout with NO_PENDING_TIMEOUT) and appends it to its own list;
  * since every idle wait is KEEPALIVE_S long, appending keeps that list in
- * expiry order, and tick() closes connections from its head. What stays in
- * the library's list is the few connections with a request under way. */
+ * expiry order, and tick() hands connections from its head back to the
+ * library (idle_expire). What stays in the library's list is the few
+ * connections with a request under way. No connection is ever without a
+ * deadline: off the list it has the library's timeout (lws sets one on a
+ * request before LWS_CALLBACK_HTTP), on it the hub's, and it leaves the
+ * list either for a request (LWS_CALLBACK_HTTP, an upgrade), for good, or
+ * at its deadline with a library timeout set again. */
 
 static void idle_del(struct client *c)
 {
@@ -931,18 +937,25 @@ static void idle_add(struct client *c, struct lws *wsi)
 	hub.idle_tail = c;
 }
 
-/* Close the connections idle since before now - KEEPALIVE_S. One whose
- * next request line has already come is left to the library's header
- * timeout. */
+/* Hand the connections idle since before now - KEEPALIVE_S back to the
+ * library's timeouts: one with no request under way is closed; one whose
+ * next request line has come, but not all its headers, gets REQUEST_S for
+ * the rest. That timeout must be set here: the one the library put on a
+ * request it had already read part of (pipelined behind the last) was
+ * cancelled with the others when the connection joined the idle list, so a
+ * client that sent half a request and then nothing would otherwise hold
+ * its connection and a header table for good. */
 static void idle_expire(int64_t now)
 {
 	struct client *c;
 	while ((c = hub.idle_head) && c->idle_until <= now) {
 		idle_del(c);
 		if (lws_hdr_total_length(c->wsi, WSI_TOKEN_GET_URI) > 0)
-			continue;
-		lws_set_timeout(c->wsi, PENDING_TIMEOUT_HTTP_KEEPALIVE_IDLE,
-		    LWS_TO_KILL_ASYNC);
+			lws_set_timeout(c->wsi, PENDING_TIMEOUT_HOLDING_AH,
+			    REQUEST_S);
+		else
+			lws_set_timeout(c->wsi,
+			    PENDING_TIMEOUT_HTTP_KEEPALIVE_IDLE, LWS_TO_KILL_ASYNC);
 	}
 }
 
@@ -1579,7 +1592,7 @@ int main(int argc, char **argv)
 	info.uid = -1;
 	info.max_http_header_pool = 1024;
 	info.pt_serv_buf_size = 32768;
-	info.timeout_secs = 10;
+	info.timeout_secs = REQUEST_S;
 	info.keepalive_timeout = KEEPALIVE_S;
 	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
 	if (!strchr(opt.bind, ':'))
