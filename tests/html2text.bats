@@ -234,6 +234,17 @@ EOF
 	refute_output --partial 'Markets'
 }
 
+@test "--main: runners-up close to the best, one of them outside it" {
+	# the section scores best; its three divs and the div after it score
+	# three quarters of it or more
+	p='<p>Rates rose, bonds fell, stocks slid, oil held.</p>'
+	printf '<body><section><div>%s%s</div><div>%s%s</div><div>%s%s</div></section><div>%s%s</div></body>' \
+		"$p" "$p" "$p" "$p" "$p" "$p" "$p" "$p" >"$BATS_TEST_TMPDIR/r.html"
+	run html2text --main "$BATS_TEST_TMPDIR/r.html"
+	assert_success
+	assert_equal "$(grep -c '^Rates rose, bonds fell, stocks slid, oil held.$' <<<"$output")" 6
+}
+
 @test "--main: nav, share bars, related links, comments, newsletters, ads, captions are gone" {
 	run html2text --main "$D/reuters.html" "$D/ap.html" "$D/yahoo.html" "$D/blog.html"
 	assert_success

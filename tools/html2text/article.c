@@ -788,6 +788,8 @@ static const GumboNode *deepest_holder(const GumboNode *t,
 	int k, d, dd = 0;
 
 	for (k = 0; k < n; k++) {
+		if (!is_ancestor(t, alt[k]))
+			continue; /* a runner-up outside t */
 		for (d = 0, a = alt[k]; a != t; a = a->parent)
 			d++;
 		for (a = alt[k]; a != t; a = a->parent, d--) {
