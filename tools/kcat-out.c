@@ -86,8 +86,9 @@ static struct {
 	struct part *p;
 	size_t n, cap;
 	size_t last;         /* index of the last hit, for runs of one partition */
-	int assigned;        /* an assignment is in force (none between an eager
-	                      * revoke and the next assign) */
+	int assigned;        /* an assignment is in force: none between an eager
+	                      * revoke and the next assign, nor after an
+	                      * incremental revoke that left no partition */
 } parts;
 
 static struct settings s = {
@@ -441,8 +442,6 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
 	} else {
 		int lost = rd_kafka_assignment_lost(rk);
 
-		mkt_info(1, "revoked %d partition(s)%s", l->cnt,
-		    lost ? " (lost)" : "");
 		/* what was written is committed before the partitions go */
 		if (flush_and_store(rk) == 0 && !lost &&
 		    (e = rd_kafka_commit(rk, NULL, 0)) != 0 &&
@@ -459,7 +458,16 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
 			else if (p != NULL)
 				part_drop(p);
 		}
-		parts.assigned = 0;
+		/* an eager revoke takes the whole assignment; an incremental
+		 * one only the listed partitions, the rest stay assigned (a
+		 * lost assignment is all of it) */
+		parts.assigned = cooperative && !lost && parts.n > 0;
+		if (parts.assigned)
+			mkt_info(1, "revoked %d partition(s), keeping %zu", l->cnt,
+			    parts.n);
+		else
+			mkt_info(1, "revoked %d partition(s)%s", l->cnt,
+			    lost ? " (lost)" : "");
 		if (cooperative)
 			er = rd_kafka_incremental_unassign(rk, l);
 		else
