@@ -178,7 +178,7 @@ struct client;
 struct sub {
 	struct client *c;
 	struct channel *ch;
-	struct sub *prev, *next;   /* in the channel's list */
+	lws_dll2_t in_ch;          /* on the channel's list of subscribers */
 	struct sub *cnext;         /* in the client's list */
 };
 
@@ -189,10 +189,8 @@ struct channel {
 	size_t hhead, hn;          /* oldest at hhead */
 	struct msg *latest;
 	uint64_t records;
-	struct sub *subs;
-	size_t nsubs;
-	struct channel *lprev, *lnext; /* on the eviction list */
-	int in_lru;
+	lws_dll2_owner_t subs;     /* struct sub, by in_ch */
+	lws_dll2_t lru;            /* on the eviction list */
 };
 
 /* Per-connection data, for HTTP requests and WebSocket clients alike. */
@@ -200,7 +198,7 @@ struct client {
 	struct lws *wsi;
 	int is_ws;
 	/* WebSocket */
-	struct client *prev, *next;
+	lws_dll2_t node;           /* on the hub's list of clients */
 	struct msg **q;            /* ring of queued messages */
 	size_t qcap, qhead, qn, qbytes;
 	struct sub *subs;
@@ -212,19 +210,17 @@ struct client {
 	/* HTTP */
 	struct mkt_buf body;
 	size_t body_off;
-	struct client *iprev, *inext; /* on the keep-alive idle list */
+	lws_dll2_t idle;           /* on the keep-alive idle list */
 	int64_t idle_until;
-	int idle;
 };
 
 static struct hub {
 	struct lws_context *ctx;
 	struct mkt_map channels;
 	struct channel *star;
-	struct client *clients;
-	size_t nclients;
+	lws_dll2_owner_t clients;  /* WebSocket clients, by node */
 	size_t nchannels;          /* channels with records, "*" aside */
-	struct channel *lru_head, *lru_tail; /* eviction candidates, oldest first */
+	lws_dll2_owner_t lru;      /* eviction candidates, oldest first */
 	uint64_t records, drops, queued, rejected, evicted;
 	struct input *inputs;
 	size_t ninputs, inputs_open;
@@ -237,7 +233,7 @@ static struct hub {
 	struct mkt_buf tmp;
 	struct mkt_buf reply;      /* the HTTP reply being built */
 	lws_sorted_usec_list_t tick;
-	struct client *idle_head, *idle_tail; /* oldest first */
+	lws_dll2_owner_t idle;     /* idle keep-alive connections, oldest first */
 	int rebound;               /* lws dropped a connection's protocol */
 	/* input hand-over between the reader threads and the event loop */
 	pthread_mutex_t lock;
@@ -297,41 +293,19 @@ static void channel_free(struct channel *ch)
  * clients asked for and left), so that subscriptions cannot grow the hub. */
 static void channel_gc(struct channel *ch)
 {
-	if (ch->records || ch->subs || ch == hub.star)
+	if (ch->records || ch->subs.count || ch == hub.star)
 		return;
 	channel_free(ch);
 }
 
-/* The eviction list: the channels that have records and no subscriber, in
- * the order of their last record (or of their last subscriber leaving),
- * oldest first. Every change is O(1). */
-static void lru_del(struct channel *ch)
-{
-	if (!ch->in_lru)
-		return;
-	if (ch->lprev)
-		ch->lprev->lnext = ch->lnext;
-	else
-		hub.lru_head = ch->lnext;
-	if (ch->lnext)
-		ch->lnext->lprev = ch->lprev;
-	else
-		hub.lru_tail = ch->lprev;
-	ch->lprev = ch->lnext = NULL;
-	ch->in_lru = 0;
-}
-
+/* The eviction list (hub.lru): the channels that have records and no
+ * subscriber, in the order of their last record (or of their last
+ * subscriber leaving), oldest first. Every change is O(1); removing a
+ * channel that is not on it does nothing. */
 static void lru_append(struct channel *ch)
 {
-	lru_del(ch);
-	ch->lprev = hub.lru_tail;
-	ch->lnext = NULL;
-	if (hub.lru_tail)
-		hub.lru_tail->lnext = ch;
-	else
-		hub.lru_head = ch;
-	hub.lru_tail = ch;
-	ch->in_lru = 1;
+	lws_dll2_remove(&ch->lru);
+	lws_dll2_add_tail(&ch->lru, &hub.lru);
 }
 
 /* Forget channels from the head of the eviction list while more than
@@ -340,11 +314,13 @@ static void lru_append(struct channel *ch)
  * --max-clients times CLIENT_SUBS_MAX). */
 static void channels_trim(void)
 {
-	while (hub.nchannels > (size_t)opt.max_channels && hub.lru_head) {
-		struct channel *ch = hub.lru_head;
+	struct lws_dll2 *d;
+	while (hub.nchannels > (size_t)opt.max_channels &&
+	    (d = lws_dll2_get_head(&hub.lru))) {
+		struct channel *ch = lws_container_of(d, struct channel, lru);
 		mkt_info(2, "channel \"%s\" forgotten (%zu channels)", ch->name,
 		    hub.nchannels);
-		lru_del(ch);
+		lws_dll2_remove(&ch->lru);
 		hub.nchannels--;
 		hub.evicted++;
 		channel_free(ch);
@@ -355,7 +331,7 @@ static void channels_trim(void)
  * forgotten, and one with records becomes the newest eviction candidate. */
 static void channel_left(struct channel *ch)
 {
-	if (ch->nsubs || ch == hub.star)
+	if (ch->subs.count || ch == hub.star)
 		return;
 	if (!ch->records) {
 		channel_gc(ch);
@@ -373,7 +349,7 @@ static void channel_keep(struct channel *ch, struct msg *m)
 	ch->latest = m;
 	if (ch->records++ == 0 && ch != hub.star)
 		hub.nchannels++;
-	if (!ch->nsubs && ch != hub.star)
+	if (!ch->subs.count && ch != hub.star)
 		lru_append(ch);
 	if (!opt.history)
 		return;
@@ -410,13 +386,7 @@ static void client_release(struct client *c)
 	struct sub *s, *next;
 	for (s = c->subs; s; s = next) {
 		next = s->cnext;
-		if (s->prev)
-			s->prev->next = s->next;
-		else
-			s->ch->subs = s->next;
-		if (s->next)
-			s->next->prev = s->prev;
-		s->ch->nsubs--;
+		lws_dll2_remove(&s->in_ch);
 		channel_left(s->ch);
 		free(s);
 	}
@@ -475,20 +445,25 @@ static void client_send(struct client *c, struct msg *m)
 		lws_callback_on_writable(c->wsi);
 }
 
+/* Send m to the subscribers of ch, but those also subscribed to "*" when
+ * skip_all is set. */
+static void send_subs(struct channel *ch, struct msg *m, int skip_all)
+{
+	struct lws_dll2 *d, *next;
+	for (d = lws_dll2_get_head(&ch->subs); d; d = next) {
+		next = d->next; /* client_send may drop the client and unlink d */
+		struct sub *s = lws_container_of(d, struct sub, in_ch);
+		if (!skip_all || !s->c->all)
+			client_send(s->c, m);
+	}
+}
+
 /* Send m (a record of channel ch) to ch's subscribers and to "*". */
 static void broadcast(struct channel *ch, struct msg *m)
 {
-	struct sub *s, *next;
 	if (ch != hub.star)
-		for (s = ch->subs; s; s = next) {
-			next = s->next; /* client_send may drop and unlink */
-			if (!s->c->all)
-				client_send(s->c, m);
-		}
-	for (s = hub.star->subs; s; s = next) {
-		next = s->next;
-		client_send(s->c, m);
-	}
+		send_subs(ch, m, 1);
+	send_subs(hub.star, m, 0);
 }
 
 /* A control message to one client: {"type":"error","error":"..."}, or
@@ -541,12 +516,8 @@ static int client_subscribe(struct client *c, const char *name, size_t nlen)
 	}
 	s->c = c;
 	s->ch = ch;
-	s->next = ch->subs;
-	if (ch->subs)
-		ch->subs->prev = s;
-	ch->subs = s;
-	ch->nsubs++;
-	lru_del(ch);
+	lws_dll2_add_head(&s->in_ch, &ch->subs);
+	lws_dll2_remove(&ch->lru);
 	s->cnext = c->subs;
 	c->subs = s;
 	c->nsubs++;
@@ -566,13 +537,7 @@ static void client_unsubscribe(struct client *c, const char *name, size_t nlen)
 		if (s->ch->nlen != nlen || memcmp(s->ch->name, name, nlen))
 			continue;
 		*pp = s->cnext;
-		if (s->prev)
-			s->prev->next = s->next;
-		else
-			s->ch->subs = s->next;
-		if (s->next)
-			s->next->prev = s->prev;
-		s->ch->nsubs--;
+		lws_dll2_remove(&s->in_ch);
 		if (s->ch == hub.star)
 			c->all = 0;
 		c->nsubs--;
@@ -908,33 +873,16 @@ static int http_writeable(struct client *c);
 
 static void idle_del(struct client *c)
 {
-	if (!c || !c->idle)
-		return;
-	if (c->iprev)
-		c->iprev->inext = c->inext;
-	else
-		hub.idle_head = c->inext;
-	if (c->inext)
-		c->inext->iprev = c->iprev;
-	else
-		hub.idle_tail = c->iprev;
-	c->iprev = c->inext = NULL;
-	c->idle = 0;
+	if (c)
+		lws_dll2_remove(&c->idle);
 }
 
 static void idle_add(struct client *c, struct lws *wsi)
 {
-	idle_del(c);
+	lws_dll2_remove(&c->idle);
 	c->wsi = wsi;
-	c->idle = 1;
 	c->idle_until = mkt_mono_ns() + KEEPALIVE_S * 1000000000LL;
-	c->iprev = hub.idle_tail;
-	c->inext = NULL;
-	if (hub.idle_tail)
-		hub.idle_tail->inext = c;
-	else
-		hub.idle_head = c;
-	hub.idle_tail = c;
+	lws_dll2_add_tail(&c->idle, &hub.idle);
 }
 
 /* Hand the connections idle since before now - KEEPALIVE_S back to the
@@ -947,9 +895,12 @@ static void idle_add(struct client *c, struct lws *wsi)
  * its connection and a header table for good. */
 static void idle_expire(int64_t now)
 {
-	struct client *c;
-	while ((c = hub.idle_head) && c->idle_until <= now) {
-		idle_del(c);
+	struct lws_dll2 *d;
+	while ((d = lws_dll2_get_head(&hub.idle))) {
+		struct client *c = lws_container_of(d, struct client, idle);
+		if (c->idle_until > now)
+			break;
+		lws_dll2_remove(d);
 		if (lws_hdr_total_length(c->wsi, WSI_TOKEN_GET_URI) > 0)
 			lws_set_timeout(c->wsi, PENDING_TIMEOUT_HOLDING_AH,
 			    REQUEST_S);
@@ -1077,7 +1028,8 @@ static int api_health(struct client *c)
 	    "\"evicted\":%llu,"
 	    "\"records\":%llu,\"drops\":%llu,\"rejected\":%llu,\"bad\":%llu,"
 	    "\"queued\":%llu,\"inputs_open\":%zu,\"uptime_ms\":%lld}\n",
-	    hub.nclients, hub.nchannels, (unsigned long long)hub.evicted,
+	    (size_t)hub.clients.count, hub.nchannels,
+	    (unsigned long long)hub.evicted,
 	    (unsigned long long)hub.records,
 	    (unsigned long long)hub.drops, (unsigned long long)hub.rejected,
 	    (unsigned long long)mkt_rec_bad(), (unsigned long long)hub.queued,
@@ -1099,7 +1051,7 @@ static int api_channels(struct client *c)
 		mkt_buf_adds(b, "{\"channel\":");
 		mkt_json_str(b, ch->name, ch->nlen);
 		mkt_buf_printf(b, ",\"records\":%llu,\"subscribers\":%zu}",
-		    (unsigned long long)ch->records, ch->nsubs);
+		    (unsigned long long)ch->records, (size_t)ch->subs.count);
 	}
 	mkt_buf_adds(b, "]\n");
 	return http_reply(c, 200);
@@ -1255,8 +1207,9 @@ static int ws_allowed(struct lws *wsi)
 		mkt_info(1, "refused upgrade: path is not /ws");
 		return 0;
 	}
-	if ((long long)hub.nclients >= opt.max_clients) {
-		mkt_info(1, "refused upgrade: %zu clients already", hub.nclients);
+	if ((long long)hub.clients.count >= opt.max_clients) {
+		mkt_info(1, "refused upgrade: %u clients already",
+		    (unsigned)hub.clients.count);
 		return 0;
 	}
 	if (opt.norigins) {
@@ -1312,11 +1265,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 		memset(c, 0, sizeof(*c));
 		c->wsi = wsi;
 		c->is_ws = 1;
-		c->next = hub.clients;
-		if (hub.clients)
-			hub.clients->prev = c;
-		hub.clients = c;
-		hub.nclients++;
+		lws_dll2_add_head(&c->node, &hub.clients);
 		if (mkt_verbosity >= 2) {
 			char peer[64] = "?";
 			lws_get_peer_simple(wsi, peer, sizeof(peer));
@@ -1328,13 +1277,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 		if (!c || !c->is_ws)
 			break;
 		client_release(c);
-		if (c->prev)
-			c->prev->next = c->next;
-		else
-			hub.clients = c->next;
-		if (c->next)
-			c->next->prev = c->prev;
-		hub.nclients--;
+		lws_dll2_remove(&c->node);
 		c->is_ws = 0;
 		break;
 	case LWS_CALLBACK_SERVER_WRITEABLE: {
@@ -1626,12 +1569,13 @@ int main(int argc, char **argv)
 	}
 
 	/* Close every client with 1001 and give them a moment to go. */
-	for (struct client *c = hub.clients; c; c = c->next) {
+	for (struct lws_dll2 *d = lws_dll2_get_head(&hub.clients); d; d = d->next) {
+		struct client *c = lws_container_of(d, struct client, node);
 		c->closing = 1;
 		lws_callback_on_writable(c->wsi);
 	}
 	int64_t deadline = mkt_mono_ns() + 2000000000LL;
-	while (hub.nclients && mkt_mono_ns() < deadline)
+	while (hub.clients.count && mkt_mono_ns() < deadline)
 		if (lws_service(hub.ctx, 0) < 0)
 			break;
 	pthread_mutex_lock(&hub.lock);
