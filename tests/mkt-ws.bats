@@ -766,14 +766,14 @@ EOF
 
 @test "frames: a wrong Sec-WebSocket-Accept or an extension not offered is refused before anything is sent" {
 	start_venue --evil bad-accept
-	run mkt-ws --preset massive --symbols E --url "$URL/" -d 0.7s --backoff-min 0.2 --backoff-max 0.3
+	run mkt-ws --preset massive --symbols E --url "$URL/" -d 2s --backoff-min 0.2 --backoff-max 0.3
 	assert_success
 	assert_output --partial "connection failed: the server's Sec-WebSocket-Accept does not answer our key; reconnecting in"
 	refute_output --partial '{"type":"trade"'
 	[ "$(count_in_log '"op":')" -eq 0 ]
 	[ "$(count_in_log '"open":true')" -ge 2 ]
 	start_venue --evil ext
-	run mkt-ws --preset massive --symbols E --url "$URL/" -d 0.5s
+	run mkt-ws --preset massive --symbols E --url "$URL/" -d 2s --backoff-min 0.2 --backoff-max 0.3
 	assert_success
 	assert_output --partial "connection failed: the server chose an extension or subprotocol that was not offered"
 	refute_output --partial '{"type":"trade"'
