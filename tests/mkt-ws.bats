@@ -124,6 +124,44 @@ open_gaps() {
 	' "$T/venue.log"
 }
 
+# memscan PID TEXT -- how many times TEXT occurs in the readable memory of
+# process PID (mappings of up to 1 GiB: a sanitizer's shadow is skipped).
+memscan() {
+	MEMSCAN_TEXT=$2 node -e '
+	const fs = require("fs");
+	const pid = process.argv[1], needle = Buffer.from(process.env.MEMSCAN_TEXT, "latin1");
+	const fd = fs.openSync("/proc/" + pid + "/mem", "r"), buf = Buffer.alloc(1 << 20);
+	let n = 0;
+	for (const l of fs.readFileSync("/proc/" + pid + "/maps", "utf8").split("\n")) {
+		const m = /^([0-9a-f]+)-([0-9a-f]+) r/.exec(l);
+		if (!m) continue;
+		const lo = parseInt(m[1], 16), hi = parseInt(m[2], 16);
+		if (hi - lo > 2 ** 30) continue;
+		let carry = Buffer.alloc(0);
+		for (let at = lo; at < hi; at += buf.length) {
+			let k;
+			try { k = fs.readSync(fd, buf, 0, Math.min(buf.length, hi - at), at); } catch (e) { break; }
+			const b = Buffer.concat([carry, buf.subarray(0, k)]);
+			for (let i = b.indexOf(needle); i >= 0; i = b.indexOf(needle, i + 1)) n++;
+			carry = b.subarray(Math.max(0, b.length - needle.length + 1));
+		}
+	}
+	console.log(n);
+	' "$1"
+}
+
+# wait_file FILE TEXT -- wait up to 10 s for TEXT in FILE.
+wait_file() {
+	local i
+	for i in $(seq 200); do
+		grep -qF -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "no \"$2\" in $1:" >&2
+	cat "$1" >&2
+	return 1
+}
+
 @test "help, version and usage errors" {
 	run mkt-ws --help
 	assert_success
@@ -675,6 +713,84 @@ EOF
 	assert_failure 2
 	assert_line --index 0 --partial 'mkt-ws: --send: "${TEST WS}"}": a "${" must be followed by a variable name'
 	[ "$(count_in_log '"open":true')" -eq 2 ]
+}
+
+@test "secrets: no copy of a key is left in memory, however long the key, and when a connection ends before it is sent" {
+	# 300 backslashes, 600 once escaped: the buffers the messages are
+	# built in grow several times while holding the key. Only the escaped
+	# text has 'Zq\"' (the environment's copy has 'Zq"'), so each copy
+	# mkt-ws made is counted, and the environment's shows that the scan
+	# reads the process's memory.
+	local key esc='Zq\"\\\\' env='Zq"\\\\' g m a p i
+	key='Zq"'$(printf '\\%.0s' $(seq 300))'end'
+	start_venue --venue massive --key "$key" --frames 1 --per 1 --silent-after 1
+	TEST_WS_KEY=$key mkt-ws --url "$URL/stocks" \
+	    --send '{"action":"auth","params":"${TEST_WS_KEY}"}' \
+	    --send '{"action":"subscribe","params":"T.AAPL"}' \
+	    --map '.[] | select(.ev == "T") | {sym}' >"$T/g.out" 2>"$T/g.err" &
+	g=$!
+	PIDS+=("$g")
+	MASSIVE_API_KEY=$key mkt-ws --preset massive --symbols AAPL \
+	    --url "$URL/stocks" >"$T/m.out" 2>"$T/m.err" &
+	m=$!
+	PIDS+=("$m")
+	start_venue --venue alpaca --secret "$key" --frames 1 --per 1 --silent-after 1
+	ALPACA_API_SECRET_KEY=$key mkt-ws --preset alpaca --symbols AAPL \
+	    --url "$URL/v2/iex" >"$T/a.out" 2>"$T/a.err" &
+	a=$!
+	PIDS+=("$a")
+	# a trade each: the venues took the key
+	wait_file "$T/g.out" '{"sym":"AAPL"}'
+	wait_file "$T/m.out" '"venue":"massive"'
+	wait_file "$T/a.out" '"venue":"alpaca"'
+	for p in "$g" "$m" "$a"; do
+		run memscan "$p" "$esc"
+		assert_output 0
+		run memscan "$p" "$env"
+		refute_output 0
+	done
+	# a server that answers the upgrade and closes in the same packet:
+	# the auth message is queued, never sent, and dropped with the
+	# connection; nothing answers the reconnect
+	cat >"$T/closer.js" <<'EOF'
+const net = require('net'), crypto = require('crypto'), fs = require('fs');
+const srv = net.createServer((c) => {
+	let head = '', done = false;
+	c.on('data', (d) => {
+		if (done) return fs.appendFileSync(process.argv[3], d.toString('hex') + '\n');
+		head += d.toString('latin1');
+		if (!head.includes('\r\n\r\n')) return;
+		done = true;
+		const key = /sec-websocket-key: *(\S+)/i.exec(head)[1];
+		const acc = crypto.createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+		c.end(Buffer.concat([Buffer.from('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n' +
+		    'Connection: Upgrade\r\nSec-WebSocket-Accept: ' + acc + '\r\n\r\n', 'latin1'),
+		    Buffer.from([0x88, 2, 0x03, 0xe9])]));
+		srv.close();
+	});
+});
+srv.listen(0, '127.0.0.1', () => fs.writeFileSync(process.argv[2], String(srv.address().port)));
+EOF
+	node "$T/closer.js" "$T/cport" "$T/crx" &
+	PIDS+=("$!")
+	for i in $(seq 200); do [ -s "$T/cport" ] && break; sleep 0.05; done
+	TEST_WS_KEY=$key mkt-ws -v --url "ws://127.0.0.1:$(cat "$T/cport")/" \
+	    --send '{"action":"auth","params":"${TEST_WS_KEY}"}' \
+	    --backoff-min 60 --backoff-max 60 >"$T/c.out" 2>"$T/c.err" &
+	g=$!
+	PIDS+=("$g")
+	wait_file "$T/c.err" "reconnecting in"
+	run memscan "$g" "$esc"
+	assert_output 0
+	run memscan "$g" "$env"
+	refute_output 0
+	# the message was queued when the connection opened, and never sent:
+	# the server got no frame but a close (opcode 8)
+	run cat "$T/c.err"
+	assert_line "mkt-ws: connected to 127.0.0.1:$(cat "$T/cport")"
+	refute_output --partial "sent "
+	run sh -c "cat '$T/crx' 2>/dev/null | grep -vc '^88'"
+	assert_output 0
 }
 
 @test "SIGTERM mid-stream: clean close, flushed output, status 0" {

@@ -7,8 +7,10 @@
  *
  * A --send message may name environment variables as ${NAME} (a key,
  * say): they are expanded when the message is sent, on every connect,
- * and the expanded text is wiped once queued; -v shows the message as
- * given, with its ${NAME}s. */
+ * into a buffer that grows without leaving copies behind (secret.c) and
+ * is wiped once the message is queued; the queue wipes its own copy in
+ * turn (see ws_send()). -v shows the message as given, with its
+ * ${NAME}s. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,18 +34,18 @@ int ws_expand(struct mkt_buf *out, const char *tmpl, int *nvars, char *err,
 	while (*p) {
 		const char *d = strchr(p, '$');
 		if (!d) {
-			mkt_buf_adds(out, p);
+			ws_secret_adds(out, p);
 			break;
 		}
-		mkt_buf_add(out, p, (size_t)(d - p));
+		ws_secret_add(out, p, (size_t)(d - p));
 		if (d[1] == '$' && d[2] == '{') {
 			/* "$${": a literal "${" */
-			mkt_buf_add(out, "${", 2);
+			ws_secret_add(out, "${", 2);
 			p = d + 3;
 			continue;
 		}
 		if (d[1] != '{') {
-			mkt_buf_addc(out, '$');
+			ws_secret_add(out, "$", 1);
 			p = d + 1;
 			continue;
 		}
@@ -69,7 +71,7 @@ int ws_expand(struct mkt_buf *out, const char *tmpl, int *nvars, char *err,
 			snprintf(err, errsize, "%s is not set", name);
 			return -2;
 		}
-		ws_json_body(out, v);
+		ws_secret_body(out, v);
 		(*nvars)++;
 		p = e + 1;
 	}
@@ -86,7 +88,7 @@ static void generic_open(struct ws *s)
 	char e[200];
 	int nvars;
 	for (size_t i = 0; i < s->nsends; i++) {
-		mkt_buf_reset(b);
+		ws_wipe(b);
 		if (ws_expand(b, s->sends[i], &nvars, e, sizeof(e)) < 0) {
 			/* checked at startup: the environment does not change */
 			ws_fatal(s, e, strlen(e));
@@ -96,9 +98,8 @@ static void generic_open(struct ws *s)
 			ws_send_secret(s, b->p, b->len, s->sends[i]);
 		else
 			ws_send(s, b->p, b->len, 0);
-		memset(b->p, 0, b->len);
-		mkt_buf_reset(b);
 	}
+	ws_wipe(b);
 }
 
 static void generic_frame(struct ws *s, const char *text, size_t len)

@@ -215,6 +215,7 @@ static struct {
 	struct wsp proto;
 	struct tlsc *tls;          /* NULL for ws:// */
 	struct mkt_buf tx;         /* bytes for the socket, after LWS_PRE */
+	int tx_secret;             /* tx holds a secret frame (ws://) */
 	struct mkt_buf fr;         /* one outgoing frame being built */
 	int64_t conn_at;           /* when the attempt began */
 	int sent_close;            /* our close frame is queued */
@@ -233,8 +234,9 @@ static struct {
 	lws_sorted_usec_list_t tick;
 } S;
 
-/* Queue msg; secret: never shown, and wiped once sent; shown: what -v
- * says instead of a secret message (NULL: "the authentication message"). */
+/* Queue msg; secret: never shown, and wiped once framed (or dropped);
+ * shown: what -v says instead of a secret message (NULL: "the
+ * authentication message"). */
 static void queue_msg(const char *msg, size_t len, int secret,
     const char *shown)
 {
@@ -258,13 +260,23 @@ static void queue_msg(const char *msg, size_t len, int secret,
 	}
 	struct mkt_buf *b = &S.q[S.qn];
 	mkt_buf_reset(b);
-	if (mkt_buf_add(b, msg, len) < 0)
+	if ((secret ? ws_secret_add(b, msg, len) : mkt_buf_add(b, msg, len)) < 0)
 		err(MKT_EXIT_FAIL, NULL);
 	S.qsecret[S.qn] = (unsigned char)secret;
 	S.qshown[S.qn] = shown;
 	S.qn++;
 	if (S.wsi)
 		lws_callback_on_writable(S.wsi);
+}
+
+/* Drop the messages not sent yet, wiping every secret one (those sent
+ * were wiped when framed): at the end of a connection and at exit. */
+static void queue_drop(void)
+{
+	for (size_t i = 0; i < S.qn; i++)
+		if (S.qsecret[i])
+			ws_wipe(&S.q[i]);
+	S.qn = S.qhead = 0;
 }
 
 void ws_send(struct ws *s, const char *msg, size_t len, int secret)
@@ -1023,7 +1035,8 @@ int ws_rawval(struct mkt_jobj *o, const char *key, const char **p,
 void ws_json_body(struct mkt_buf *b, const char *str)
 {
 	size_t at = b->len;
-	mkt_json_str(b, str, strlen(str));
+	if (mkt_json_str(b, str, strlen(str)) < 0 || b->len < at + 2)
+		return;
 	/* drop the quotes the emitter put around it */
 	memmove(b->p + at, b->p + at + 1, b->len - at - 2);
 	b->len -= 2;
@@ -1125,9 +1138,12 @@ static void schedule_reconnect(const char *why)
 }
 
 /* Empty the outgoing bytes, keeping LWS_PRE bytes of room in front for
- * lws_write(). */
+ * lws_write(); wiped first if they held a secret frame. */
 static void tx_reset(void)
 {
+	if (S.tx_secret)
+		ws_wipe(&S.tx);
+	S.tx_secret = 0;
 	mkt_buf_reset(&S.tx);
 	if (mkt_buf_reserve(&S.tx, LWS_PRE + 4096) < 0)
 		errx(MKT_EXIT_FAIL, "out of memory");
@@ -1136,11 +1152,21 @@ static void tx_reset(void)
 }
 
 /* Queue bytes for the socket (encrypted first on a TLS connection) and
- * ask for a chance to write them. */
-static void tx_add(const void *p, size_t n)
+ * ask for a chance to write them. secret: p is a frame that holds a
+ * secret; on ws://, where it goes into tx as it is (masking hides
+ * nothing: the mask is in the frame), tx then grows as a secret buffer
+ * and is wiped when it is next emptied. */
+static void tx_add(const void *p, size_t n, int secret)
 {
-	int r = S.tls ? tlsc_write(S.tls, p, n, &S.tx) :
-	    mkt_buf_add(&S.tx, p, n);
+	int r;
+	if (S.tls) {
+		r = tlsc_write(S.tls, p, n, &S.tx);
+	} else if (secret || S.tx_secret) {
+		r = ws_secret_add(&S.tx, p, n);
+		S.tx_secret = 1;
+	} else {
+		r = mkt_buf_add(&S.tx, p, n);
+	}
 	if (r < 0 || S.tx.oom)
 		errx(MKT_EXIT_FAIL, "cannot queue bytes for the server");
 	if (S.wsi)
@@ -1148,15 +1174,16 @@ static void tx_add(const void *p, size_t n)
 }
 
 /* Queue one masked frame. A frame that held a secret is wiped from the
- * scratch buffer once it is queued. */
+ * scratch buffer once it is queued. (wsp_frame() makes room for the
+ * payload before writing it: fr never grows with a secret in it.) */
 static void send_frame(int op, const void *p, size_t n, int secret)
 {
 	mkt_buf_reset(&S.fr);
 	if (wsp_frame(&S.fr, op, p, n) < 0)
 		errx(MKT_EXIT_FAIL, "cannot build a frame");
-	tx_add(S.fr.p, S.fr.len);
+	tx_add(S.fr.p, S.fr.len, secret);
 	if (secret)
-		memset(S.fr.p, 0, S.fr.len);
+		ws_wipe(&S.fr);
 }
 
 /* Queue a close frame with status code (once per connection). */
@@ -1184,7 +1211,7 @@ static void connect_now(void)
 	ci.pwsi = &S.wsi;
 	S.state = C_CONNECTING;
 	S.conn_at = mkt_mono_ns();
-	S.qn = S.qhead = 0;
+	queue_drop();
 	S.sent_close = S.close_after_flush = S.rx_off = 0;
 	S.fail_status = S.fail_fatal = 0;
 	S.fail[0] = '\0';
@@ -1328,7 +1355,7 @@ static int rx_bytes(const char *in, size_t len)
 		if (wsp_start(&S.proto, &S.fr, S.host, S.port, S.port == 443,
 		    S.path) < 0)
 			errx(MKT_EXIT_FAIL, "cannot build the upgrade request");
-		tx_add(S.fr.p, S.fr.len);
+		tx_add(S.fr.p, S.fr.len, 0);
 	}
 	/* TLS gives a record (16 kB at most) a call: gather them, so that
 	 * fewer frames straddle two batches */
@@ -1367,6 +1394,7 @@ static int rx_bytes(const char *in, size_t len)
 static void conn_over(void)
 {
 	S.wsi = NULL;
+	queue_drop();
 	if (S.tls)
 		tlsc_end(S.tls);
 	if (S.state == C_OPEN) {
@@ -1432,7 +1460,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 			if (wsp_start(&S.proto, &S.fr, S.host, S.port, S.port == 80,
 			    S.path) < 0)
 				errx(MKT_EXIT_FAIL, "cannot build the upgrade request");
-			tx_add(S.fr.p, S.fr.len);
+			tx_add(S.fr.p, S.fr.len, 0);
 		}
 		lws_callback_on_writable(wsi);
 		return 0;
@@ -1460,9 +1488,9 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 					    (int)(b->len > 300 ? 300 : b->len), b->p);
 			}
 			send_frame(WSP_TEXT, b->p, b->len, secret);
-			/* a message that held a secret does not stay in memory */
+			/* a message that held a secret does not stay here */
 			if (secret)
-				memset(b->p, 0, b->len);
+				ws_wipe(b);
 			S.qhead++;
 		}
 		if (S.tx.len > LWS_PRE) {
@@ -1757,8 +1785,7 @@ int main(int argc, char **argv)
 		/* every ${NAME} of --send must be set before connecting */
 		struct mkt_buf t = MKT_BUF_INIT;
 		int nvars, r = ws_expand(&t, ws->sends[i], &nvars, e, sizeof(e));
-		if (t.p)
-			memset(t.p, 0, t.len);
+		ws_wipe(&t);
 		mkt_buf_free(&t);
 		if (r == -1) {
 			warnx("--send: %s", e);
@@ -1870,6 +1897,11 @@ int main(int argc, char **argv)
 		pthread_mutex_unlock(&out.mu);
 		lws_context_destroy(dead);
 	}
+	/* what is left of a key in our buffers: messages never sent, a frame
+	 * never written */
+	queue_drop();
+	if (S.tx_secret)
+		ws_wipe(&S.tx);
 	int werr = out_finish();
 	if (werr && werr != EPIPE && !io_failed) {
 		errno = werr;
