@@ -445,6 +445,35 @@ EOF
 	assert_line 'html2text: p.html: script and style bodies not parsed: 0, 0 bytes'
 }
 
+@test "select: in a select the scan follows the parser, which ignores most tags there" {
+	# a second <select> ends the first, so the style after it is raw text
+	# and the <script> in it is the style's text
+	css='p::after { content: "<script>var x = 1; /* long enough to cut */</script>" }'
+	printf '%s' "<select><select><style>$css</style><p>b</p>" >"$BATS_TEST_TMPDIR/a.html"
+	# the same after a select whose end tag closes 20 unclosed elements
+	printf '<select>%s</select><style>%s</style>' "$(printf '<b>%.0s' {1..20})" "$css" \
+		>"$BATS_TEST_TMPDIR/b.html"
+	# a table tag in a select may end it: nothing more is spared the parser
+	printf '%s' "<table><tr><td><select><td><style>$css</style></table>" >"$BATS_TEST_TMPDIR/c.html"
+	# </div> and <style> are ignored in a select: the style's text is the select's
+	printf '%s' '<div><select></div><style>.a { color: red } .b { color: blue }</style></select><p>x</p>' \
+		>"$BATS_TEST_TMPDIR/d.html"
+	cd "$BATS_TEST_TMPDIR"
+	run html2text -s style a.html b.html c.html
+	assert_success
+	assert_output - <<'EOF'
+{"text":"p::after { content: \"<script>var x = 1; /* long enough to cut */</script>\" }"}
+{"text":"p::after { content: \"<script>var x = 1; /* long enough to cut */</script>\" }"}
+{"text":"p::after { content: \"<script>var x = 1; /* long enough to cut */</script>\" }"}
+EOF
+	run html2text -vv -s select d.html
+	assert_success
+	assert_output $'html2text: d.html: script and style bodies not parsed: 0, 0 bytes\n{"text":".a { color: red } .b { color: blue }"}'
+	run html2text -vv d.html
+	assert_success
+	assert_output $'html2text: d.html: script and style bodies not parsed: 0, 0 bytes\nx'
+}
+
 @test "guard: 4000 levels with --max-depth 4096 are parsed and freed without recursion" {
 	python3 -c "print('<div>' * 4000 + 'bottom')" >"$BATS_TEST_TMPDIR/d.html"
 	run html2text --max-depth 4096 "$BATS_TEST_TMPDIR/d.html"

@@ -12,19 +12,21 @@
  * close an open sibling of their kind. One pass, no allocation but the
  * list of cuts.
  *
- * The same pass lists the bodies of script and style elements, which
- * html2text never shows, so that the parser need not read them (they are
- * a third or more of a news page). A body is listed only where the HTML
- * tokenizer itself would end it at the end tag found: script bodies are
- * followed through the tokenizer's escaped states; nothing is cut inside
- * SVG or MathML or after a frameset, and in a select only scripts (where
- * the parser ignores or reads differently what the scan would take for
- * raw text), nor a body with "<!--" inside or anything that could end another state the
- * parser might be in (an end tag of a raw text element, "-->"). Inside
- * SVG and MathML the scan does not follow the parser back into HTML
- * (integration points such as foreignObject, tags such as p or br that
- * break out): where a raw text element could be read as HTML there,
- * nothing more is cut, and "/>" no longer counts as closing. */
+ * The same pass lists the bodies of script and style elements, whose
+ * text html2text shows only where a selector asks for it, so that the
+ * parser need not read them (they are a third or more of a news page). A
+ * body is listed only where the HTML tokenizer itself would end it at the
+ * end tag found: script bodies are followed through the tokenizer's
+ * escaped states; in a select the scan follows the parser, which ignores
+ * most tags there (a style among them), and where it cannot tell (a
+ * table tag or a template in a select) nothing more is cut; nothing is
+ * cut inside SVG or MathML or after a frameset, nor a body with "<!--"
+ * inside or anything that could end another state the parser might be in
+ * (an end tag of a raw text element, "-->"). Inside SVG and MathML the
+ * scan does not follow the parser back into HTML (integration points such
+ * as foreignObject, tags such as p or br that break out): where a raw
+ * text element could be read as HTML there, nothing more is cut, and "/>"
+ * no longer counts as closing. */
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,10 +50,21 @@ static const char *const raw_tags[] = {
 	"noframes", NULL,
 };
 static const char *const cut_tags[] = { "script", "style", NULL };
-/* in a select: the raw text elements the parser does not ignore */
-static const char *const select_raw_tags[] = { "script", "textarea", NULL };
+/* in a select: start tags the parser does not ignore there (script is
+ * raw text; a select closes the open one; the others close it and are
+ * read again outside) */
+static const char *const select_kept_tags[] = {
+	"script", "option", "optgroup", "select", "input", "keygen", "textarea",
+	NULL,
+};
 /* in a select: start tags that close it */
 static const char *const select_end_tags[] = { "input", "keygen", "textarea", NULL };
+/* in a select: tags that close it when it is in a table and are ignored
+ * otherwise, and template, whose content is read as in a head */
+static const char *const select_unsure_tags[] = {
+	"caption", "table", "tbody", "tfoot", "thead", "tr", "td", "th",
+	"template", NULL,
+};
 /* after these the scan no longer follows the parser well enough to cut */
 static const char *const nocut_tags[] = { "frameset", "plaintext", NULL };
 /* in SVG and MathML: raw text elements that are SVG elements too */
@@ -93,8 +106,8 @@ static uint32_t name_hash(const char *s)
 enum {
 	K_VOID = 1, K_RAW = 2, K_SIBLING = 4, K_SCOPE = 8, K_FOREIGN = 16,
 	K_PLAINTEXT = 32, K_CUT = 64, K_SVG_RAW = 128, K_INTEGRATION = 256,
-	K_SELECT_RAW = 512, K_NOCUT = 1024, K_SELECT = 2048, K_BREAKOUT = 4096,
-	K_SELECT_END = 8192,
+	K_SELECT_KEPT = 512, K_NOCUT = 1024, K_SELECT = 2048, K_BREAKOUT = 4096,
+	K_SELECT_END = 8192, K_SELECT_UNSURE = 16384,
 };
 
 /* The names of the lists above (about a hundred), by hash: hash, index +
@@ -144,8 +157,9 @@ static int tag_kind(const char *name, uint32_t h)
 		kind_add(svg_raw_tags, K_SVG_RAW);
 		kind_add(integration_tags, K_INTEGRATION);
 		kind_add(breakout_tags, K_BREAKOUT);
-		kind_add(select_raw_tags, K_SELECT_RAW);
+		kind_add(select_kept_tags, K_SELECT_KEPT);
 		kind_add(select_end_tags, K_SELECT_END);
+		kind_add(select_unsure_tags, K_SELECT_UNSURE);
 		kind_add(nocut_tags, K_NOCUT);
 		kind_add(select_tag, K_SELECT);
 	}
@@ -517,6 +531,25 @@ int guard_scan(const char *s, size_t n, int max_depth,
 			i = tag_name(s, i + 1, n, name);
 			i = tag_end(s, i, n, &sc);
 			h = name_hash(name);
+			if (select) {
+				/* in a select the parser ends the select, an option or
+				 * an optgroup, and ignores the rest */
+				int kind = tag_kind(name, h);
+				if (kind & K_SELECT) {
+					depth = select - 1;
+					select = 0;
+					continue;
+				}
+				if (kind & K_SELECT_UNSURE)
+					nocut = 1;
+				for (k = depth; k > select && depth - k < GUARD_LOOKBACK; k--) {
+					if (stack[k - 1] == h) {
+						depth = k - 1;
+						break;
+					}
+				}
+				continue;
+			}
 			for (k = depth; k > 0 && depth - k < GUARD_LOOKBACK; k--) {
 				if (stack[k - 1] == h) {
 					depth = k - 1;
@@ -530,8 +563,6 @@ int guard_scan(const char *s, size_t n, int max_depth,
 			if (foreign > depth && !broke_out && !integ &&
 			    (tag_kind(name, h) & K_FOREIGN))
 				foreign = 0;
-			if (select > depth)
-				select = 0;
 		} else if (is_alpha((unsigned char)s[i])) {
 			uint32_t h;
 			int kind;
@@ -539,6 +570,22 @@ int guard_scan(const char *s, size_t n, int max_depth,
 			i = tag_end(s, i, n, &sc);
 			h = name_hash(name);
 			kind = tag_kind(name, h);
+			if (select) {
+				/* the parser ignores most start tags in a select; a
+				 * select ends it, and input, keygen and textarea end it
+				 * and are read again */
+				if (!(kind & K_SELECT_KEPT)) {
+					if (kind & K_SELECT_UNSURE)
+						nocut = 1;
+					continue;
+				}
+				if (kind & (K_SELECT | K_SELECT_END)) {
+					depth = select - 1;
+					select = 0;
+					if (kind & K_SELECT)
+						continue;
+				}
+			}
 			if (kind & K_PLAINTEXT)
 				break;
 			if (kind & K_NOCUT)
@@ -548,12 +595,6 @@ int guard_scan(const char *s, size_t n, int max_depth,
 				nocut = 1;
 			if (foreign && (kind & K_BREAKOUT))
 				broke_out = 1;
-			if (select && (kind & K_SELECT_END)) {
-				depth = select - 1;
-				select = 0;
-			}
-			if (select && (kind & K_RAW) && !(kind & K_SELECT_RAW))
-				kind &= ~K_RAW;  /* ignored by the parser in a select */
 			if ((kind & K_RAW) && !foreign) {
 				/* skip to the end tag (the loop reads it next) */
 				size_t end = strcmp(name, "script") ?
@@ -590,8 +631,12 @@ int guard_scan(const char *s, size_t n, int max_depth,
 				foreign = depth;
 			else if (foreign && !integ && (kind & K_INTEGRATION))
 				integ = depth;
-			if (!select && (kind & K_SELECT))
+			/* a select in SVG or MathML is theirs; where the parser
+			 * may read HTML there, the scan no longer follows it */
+			if ((kind & K_SELECT) && !foreign)
 				select = depth;
+			else if ((kind & K_SELECT) && (integ || broke_out))
+				nocut = 1;
 		}
 	}
 	return 0;
