@@ -58,7 +58,6 @@ struct arena {
 	struct big *bigs;
 	uintptr_t *set;      /* slab addresses >> 16, open addressing; 0 empty */
 	size_t nset, capset;
-	size_t bytes;        /* slabs and large blocks held */
 };
 
 static uintptr_t set_key(const void *p)
@@ -129,7 +128,6 @@ static struct slab *new_slab(struct arena *a)
 		c->used = 0;
 		c->next = a->chunks;
 		a->chunks = c;
-		a->bytes += (CHUNK_SLABS + 1) * SLAB_SIZE;
 	}
 	s = (struct slab *)(c->base + c->used++ * SLAB_SIZE);
 	set_add(a, set_key(s));
@@ -151,7 +149,6 @@ static void *arena_alloc(void *ud, size_t size)
 		if (b->next)
 			b->next->prev = b;
 		a->bigs = b;
-		a->bytes += size;
 		return b + 1;
 	}
 	if (a->free[cls]) {
@@ -177,7 +174,8 @@ static void arena_dealloc(void *ud, void *p)
 	if (!p)
 		return;
 	if (set_has(a, set_key(p))) {
-		const struct slab *s = (const struct slab *)((uintptr_t)p & ~(uintptr_t)(SLAB_SIZE - 1));
+		const struct slab *s =
+		    (const struct slab *)((uintptr_t)p & ~(uintptr_t)(SLAB_SIZE - 1));
 		struct free_blk *f = p;
 		f->next = a->free[s->cls];
 		a->free[s->cls] = f;
@@ -209,7 +207,6 @@ int doc_parse(struct doc *d, const char *html, size_t n)
 	o.max_errors = 0; /* parse errors are not kept: they cost memory */
 	d->blocks = a;
 	d->out = gumbo_parse_with_options(&o, html, n);
-	d->bytes = a->bytes;
 	if (!d->out) {
 		doc_free(d);
 		return -1;
@@ -249,7 +246,6 @@ void doc_free(struct doc *d)
 		if (a->capset)
 			memset(a->set, 0, a->capset * sizeof(*a->set));
 		a->nset = 0;
-		a->bytes = 0;
 	}
 	memset(d, 0, sizeof(*d));
 }

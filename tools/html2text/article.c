@@ -619,7 +619,8 @@ static void gather(const GumboNode *root, int classes)
 	/* what a block found junk on leaving it holds is junk too (stats[]
 	 * is in document order: parents first) */
 	for (i = 0; i < nstats; i++) {
-		const struct nstat *up = stats[i].node->parent ? st_of(stats[i].node->parent) : NULL;
+		const GumboNode *pn = stats[i].node->parent;
+		const struct nstat *up = pn ? st_of(pn) : NULL;
 		if (up && up->junk)
 			stats[i].junk = 1;
 	}

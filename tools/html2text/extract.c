@@ -517,7 +517,8 @@ void text_of(const GumboNode *node, const struct text_opts *o,
 				tw_break(&w, block_kind(e->v.element.tag));
 			if (e->v.element.tag == GUMBO_TAG_PRE)
 				w.pre = (int)f->acc[0];
-			else if (e->v.element.tag == GUMBO_TAG_TD || e->v.element.tag == GUMBO_TAG_TH)
+			else if (e->v.element.tag == GUMBO_TAG_TD ||
+			    e->v.element.tag == GUMBO_TAG_TH)
 				w.sp = w.b->len > w.start;
 			else if (e->v.element.tag == GUMBO_TAG_A && o->links) {
 				const char *h = el_attr(e, "href");

@@ -18,7 +18,6 @@
 struct doc {
 	GumboOutput *out;
 	void *blocks;      /* the arena (opaque) */
-	size_t bytes;      /* what the arena held at the end of the parse */
 };
 
 /* Parse html[0..n) (any bytes; invalid UTF-8 becomes U+FFFD), which must

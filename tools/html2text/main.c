@@ -173,8 +173,9 @@ static int doc_ok(const char *src, uint64_t lineno, const char *s, size_t n)
 		for (i = 0; i < cuts.n; i++)
 			b += cuts.c[i].end - cuts.c[i].start;
 		if (lineno)
-			mkt_info(2, "%s:%llu: script and style bodies not parsed: %zu, %zu bytes",
-			    src, (unsigned long long)lineno, cuts.oom ? 0 : cuts.n, cuts.oom ? 0 : b);
+			mkt_info(2, "%s:%llu: script and style bodies not parsed: "
+			    "%zu, %zu bytes", src, (unsigned long long)lineno,
+			    cuts.oom ? 0 : cuts.n, cuts.oom ? 0 : b);
 		else
 			mkt_info(2, "%s: script and style bodies not parsed: %zu, %zu bytes",
 			    src, cuts.oom ? 0 : cuts.n, cuts.oom ? 0 : b);
