@@ -296,7 +296,7 @@ refused_quickly() {
 }
 
 @test "guard: what browsers do not nest passes (siblings, void, raw text, svg)" {
-	python3 -c "print('<ul>' + '<li>x<p>y' * 20000 + '</ul>' + '<br><img src=a>' * 20000 + '<script>' + '<div>' * 5000 + '</script>' + '<svg>' + '<path d=x/>' * 5000 + '</svg><p>end')" >"$BATS_TEST_TMPDIR/flat.html"
+	python3 -c "print('<ul>' + '<li>x<p>y' * 20000 + '</ul>' + '<br><img src=a>' * 20000 + '<script>' + '<div>' * 5000 + '</script>' + '<svg>' + '<path d=\"x\"/>' * 5000 + '</svg><p>end')" >"$BATS_TEST_TMPDIR/flat.html"
 	run html2text "$BATS_TEST_TMPDIR/flat.html"
 	assert_success
 	assert_line --index 0 'x'
@@ -306,8 +306,10 @@ refused_quickly() {
 @test "guard: self-closing tags count once the parser reads HTML again inside SVG" {
 	python3 -c "print('<svg><p>' + '<div/>' * 200000)" >"$BATS_TEST_TMPDIR/out.html"
 	python3 -c "print('<svg><foreignObject>' + '<span/>' * 200000)" >"$BATS_TEST_TMPDIR/fo.html"
-	python3 -c "print('<svg>' + '<path d=x/>' * 200000 + '</svg><p>end')" >"$BATS_TEST_TMPDIR/ok.html"
-	for f in out fo; do
+	# "/>" right after an unquoted value is part of the value: these nest
+	python3 -c "print('<svg>' + '<path d=x/>' * 200000)" >"$BATS_TEST_TMPDIR/unq.html"
+	python3 -c "print('<svg>' + '<path d=\"x\"/>' * 200000 + '</svg><p>end')" >"$BATS_TEST_TMPDIR/ok.html"
+	for f in out fo unq; do
 		refused_quickly "$BATS_TEST_TMPDIR/$f.html"
 	done
 	run html2text "$BATS_TEST_TMPDIR/ok.html"
@@ -472,6 +474,23 @@ EOF
 	run html2text -vv d.html
 	assert_success
 	assert_output $'html2text: d.html: script and style bodies not parsed: 0, 0 bytes\nx'
+}
+
+@test "guard: a start tag ends where the tokenizer ends it, quotes opening values only" {
+	# '=' before any attribute name starts a name: the quote after it
+	# opens nothing, the tag ends at the first '>', and <xmp "> that
+	# follows starts raw text holding the style
+	printf '%s' '<p ="><xmp "><style>.a { color: red } .b { color: blue }</style></xmp><p>end' \
+		>"$BATS_TEST_TMPDIR/a.html"
+	cd "$BATS_TEST_TMPDIR"
+	run html2text -vv a.html
+	assert_success
+	assert_output - <<'EOF'
+html2text: a.html: script and style bodies not parsed: 0, 0 bytes
+<style>.a { color: red } .b { color: blue }</style>
+
+end
+EOF
 }
 
 @test "guard: 4000 levels with --max-depth 4096 are parsed and freed without recursion" {

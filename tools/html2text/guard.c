@@ -194,36 +194,74 @@ static size_t tag_name(const char *s, size_t i, size_t n, char name[32])
 	return i;
 }
 
-/* Skip the rest of a tag (attributes, quoted values) up to and past '>';
- * sets *selfclose when it ends in "/>". */
+static int is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* Skip the rest of a tag, from just after its name up to and past its
+ * '>', through the tokenizer's attribute states: a quote opens a value
+ * only where a value may start (after '=' that follows an attribute
+ * name); sets *selfclose when the tag ends in a "/>" of its own (not one
+ * inside an unquoted value). */
 static size_t tag_end(const char *s, size_t i, size_t n, int *selfclose)
 {
+	enum { BEFORE_NAME, NAME, AFTER_NAME, BEFORE_VALUE, QUOTED, UNQUOTED,
+	    AFTER_QUOTED, SLASH } st = BEFORE_NAME;
 	char q = 0;
 
 	*selfclose = 0;
 	for (; i < n; i++) {
-		char c = s[i];
-		if (q) {
-			if (c == q)
-				q = 0;
-		} else if (c == '"' || c == '\'') {
-			/* only an attribute value opens a quote: after '=' */
-			size_t k = i;
-			while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t' || s[k - 1] == '\n'))
-				k--;
-			if (k > 0 && s[k - 1] == '=')
-				q = c;
-		} else if (c == '>') {
-			*selfclose = i > 0 && s[i - 1] == '/';
-			return i + 1;
+		unsigned char c = (unsigned char)s[i];
+		int ws = is_space(c);
+		switch (st) {
+		case QUOTED:
+			if (c == (unsigned char)q)
+				st = AFTER_QUOTED;
+			continue;
+		case UNQUOTED:
+			if (ws)
+				st = BEFORE_NAME;
+			else if (c == '>')
+				return i + 1;
+			continue;
+		case BEFORE_VALUE:
+			if (c == '"' || c == '\'') {
+				q = (char)c;
+				st = QUOTED;
+			} else if (c == '>') {
+				return i + 1;
+			} else if (!ws) {
+				st = UNQUOTED;
+			}
+			continue;
+		case NAME:
+		case AFTER_NAME:
+			if (c == '=') {
+				st = BEFORE_VALUE;
+				continue;
+			}
+			break;
+		case SLASH:
+			if (c == '>') {
+				*selfclose = 1;
+				return i + 1;
+			}
+			break;
+		default:
+			break;
 		}
+		/* the states left read the same: white space, '/', '>' */
+		if (c == '>')
+			return i + 1;
+		if (c == '/')
+			st = SLASH;
+		else if (ws)
+			st = st == NAME || st == AFTER_NAME ? AFTER_NAME : BEFORE_NAME;
+		else
+			st = NAME;  /* '=' here starts a name too */
 	}
 	return n;
-}
-
-static int is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
 /* Where the raw text that started at s[i] ends: at "</" and the element's
