@@ -222,58 +222,6 @@ teardown() {
 	assert_success
 }
 
-@test "kcat-out: -e, cooperative: a member that gives partitions to a newcomer exits once the ones it kept are at their end" {
-	kmock_start --topic co:4
-	ticks 4000 >in.ndjson
-	kcat-in -t co -k symbol <in.ndjson
-	coop=(-X partition.assignment.strategy=cooperative-sticky "${GROUP_X[@]}")
-	# the first member gets all four partitions; its output goes to a
-	# FIFO read only once the second member has joined, so it is still
-	# reading when the group hands two of its partitions over
-	mkfifo pa
-	( while [ ! -e go ]; do sleep 0.1; done; exec cat ) <pa >a 3>&- &
-	rpid=$!
-	kcat-out -v -e --meta -t co -G coop -X debug=cgrp "${coop[@]}" >pa 2>a.err 3>&- &
-	pa=$!
-	PIDS="$pa $rpid"
-	wait_for 30 assigned a.err 4
-	kcat-out -v --meta -t co -G coop -X debug=cgrp -vv "${coop[@]}" >b 2>b.err 3>&- &
-	pb=$!
-	PIDS="$pa $rpid $pb"
-	# the newcomer gets nothing until the first member gives two up
-	wait_for 30 assigned b.err 0 || { cat a.err b.err; ls -la; false; }
-	touch go
-	# it gives them up (an incremental revoke), keeps two, and exits once
-	# those are at their end, the newcomer still in the group
-	wait_for 60 eval '! kill -0 $pa 2>/dev/null'
-	rc=0; wait $pa || rc=$?; assert_equal "$rc" 0
-	wait $rpid
-	grep -q 'revoked 2 partition(s), keeping 2$' a.err
-	# nothing was given to it after the revoke: the last assignment it
-	# reported is the empty one that follows an incremental revoke
-	assigned a.err 0
-	kill -0 $pb
-	# the one left takes over the partitions of the one that left; it
-	# leaves cleanly in turn
-	strip() { sed 's/,"_kafka":.*}$/}/' "$@"; }
-	wait_for 30 eval '[ "$(strip a b | sort -u | wc -l)" -eq 4000 ]'
-	kill -TERM $pb
-	rc=0; wait $pb || rc=$?; assert_equal "$rc" 0
-	# every line at least once
-	run diff <(strip a b | sort -u) <(sort in.ndjson)
-	assert_success
-	# the first member read each partition it kept to its end: the
-	# partitions it holds every offset of (0 up to the last any member
-	# saw) are at least the two it kept
-	run awk '
-		{ match($0, /"partition":[0-9]+,"offset":[0-9]+/)
-		  split(substr($0, RSTART, RLENGTH), f, /[:,]/)
-		  p = f[2] + 0; o = f[4] + 0; if (o > last[p]) last[p] = o
-		  if (FILENAME == "a" && !seen[p, o]++) n[p]++ }
-		END { for (p in last) full += (n[p] == last[p] + 1); print (full >= 2 ? "ok" : full + 0) }' a b
-	assert_output ok
-}
-
 @test "kcat-out: a consumer killed with SIGKILL and restarted loses nothing" {
 	kmock_start --topic k:4
 	ticks 3000 >in.ndjson
