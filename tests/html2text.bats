@@ -493,6 +493,26 @@ end
 EOF
 }
 
+@test "guard: nothing more is cut once SVG may have been left by an end tag read as HTML" {
+	js='var LONG_BODY = 1; var more = 2; var evenmore = 3;'
+	# </p> closes the svg with the p: the CDATA is then a comment up to
+	# "x>", and the style after it runs to the end
+	printf '%s' "<p><svg></p><![CDATA[ x> <style> ]]> </svg> <script>$js</script>" \
+		>"$BATS_TEST_TMPDIR/a.html"
+	# in a foreignObject's HTML a CDATA is a comment up to "x>" too
+	printf '%s' "<svg><foreignObject><section><![CDATA[ x> <style> ]]> </section></foreignObject></svg> <script>$js</script></style>" \
+		>"$BATS_TEST_TMPDIR/b.html"
+	cd "$BATS_TEST_TMPDIR"
+	run html2text -vv -s style a.html b.html
+	assert_success
+	assert_output - <<EOF
+html2text: a.html: script and style bodies not parsed: 0, 0 bytes
+{"text":"]]> </svg> <script>$js</script>"}
+html2text: b.html: script and style bodies not parsed: 0, 0 bytes
+{"text":"]]> </section></foreignObject></svg> <script>$js</script>"}
+EOF
+}
+
 @test "guard: 4000 levels with --max-depth 4096 are parsed and freed without recursion" {
 	python3 -c "print('<div>' * 4000 + 'bottom')" >"$BATS_TEST_TMPDIR/d.html"
 	run html2text --max-depth 4096 "$BATS_TEST_TMPDIR/d.html"

@@ -543,7 +543,11 @@ int guard_scan(const char *s, size_t n, int max_depth,
 			break;
 		if (s[i] == '!') {
 			if (foreign && n - i >= 8 && !memcmp(s + i, "![CDATA[", 8)) {
+				/* where the parser may be reading HTML again, it could
+				 * take this for a comment that ends at the next '>' */
 				const char *e = memmem(s + i + 8, n - i - 8, "]]>", 3);
+				if (integ || broke_out)
+					nocut = 1;
 				i = e ? (size_t)(e - s) + 3 : n;
 			} else if (n - i >= 3 && s[i + 1] == '-' && s[i + 2] == '-') {
 				i = comment_end(s, i + 3, n);
@@ -557,6 +561,7 @@ int guard_scan(const char *s, size_t n, int max_depth,
 		} else if (s[i] == '/') {
 			size_t k;
 			uint32_t h;
+			int pure, found;
 			if (i + 1 >= n)
 				break;
 			if (!is_alpha((unsigned char)s[i + 1])) {
@@ -588,19 +593,29 @@ int guard_scan(const char *s, size_t n, int max_depth,
 				}
 				continue;
 			}
+			pure = foreign && !integ && !broke_out;
+			found = 0;
 			for (k = depth; k > 0 && depth - k < GUARD_LOOKBACK; k--) {
 				if (stack[k - 1] == h) {
 					depth = k - 1;
+					found = 1;
 					break;
 				}
 			}
+			/* in SVG or MathML an end tag of none of their open
+			 * elements is read as HTML, which may close them or not */
+			if (pure && (!found || depth + 1 < foreign))
+				nocut = 1;
 			if (integ > depth)
 				integ = 0;
-			/* SVG and MathML end with their own end tag only, and only
-			 * where the scan still follows the parser */
-			if (foreign > depth && !broke_out && !integ &&
-			    (tag_kind(name, h) & K_FOREIGN))
-				foreign = 0;
+			/* SVG and MathML end with their own end tag; where the scan
+			 * no longer follows the parser there, nothing more is cut */
+			if (foreign > depth) {
+				if (!pure)
+					nocut = 1;
+				foreign = integ = 0;
+				broke_out = 0;
+			}
 		} else if (is_alpha((unsigned char)s[i])) {
 			uint32_t h;
 			int kind;
