@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* html2text_select.c -- libFuzzer harness: html2text's selector parser,
- * URL resolver and nesting guard (the parts that need no gumbo).
+ * URL resolver, nesting guard, and the text it extracts with gumbo.
  *
  *   - sel_parse() either refuses the input with a message or returns a
  *     group that, written back as canonical selector text, parses again to
@@ -12,8 +12,13 @@
  *     the script and style bodies it lists for cutting are in order, do
  *     not overlap, each runs from a '>' to an end tag of a script or style
  *     element whose start tag comes before (or to the end), and holds no
- *     "<!--"; and
- *     guard_apply() in place gives what a copy gives, less those bytes. */
+ *     "<!--"; guard_apply() in place gives what a copy gives, less those
+ *     bytes; and
+ *   - the text html2text extracts is the same whether gumbo parses the
+ *     input whole or without those bodies: plain text (with links), the
+ *     main content (--main), and the text of every element a selector
+ *     matches, for a set of selectors, once guard_keep_selectable() has
+ *     taken back the bodies the selector could see. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +28,9 @@
 #include "../../tools/html2text/selparse.c"
 #include "../../tools/html2text/url.c"
 #include "../../tools/html2text/guard.c"
+#include "../../tools/html2text/arena.c"
+#include "../../tools/html2text/extract.c"
+#include "../../tools/html2text/article.c"
 
 static void put_str(struct mkt_buf *b, const char *s)
 {
@@ -125,7 +133,8 @@ static void check_url(const char *ref, size_t n)
 		q = seg;
 		while (q < end && *q != '/')
 			q++;
-		if ((q - seg == 1 && seg[0] == '.') || (q - seg == 2 && seg[0] == '.' && seg[1] == '.')) {
+		if ((q - seg == 1 && seg[0] == '.') ||
+		    (q - seg == 2 && seg[0] == '.' && seg[1] == '.')) {
 			/* a scheme-relative reference keeps its own dots only
 			 * when it has no scheme of ours: never here */
 			abort();
@@ -209,6 +218,121 @@ static void check_guard(const char *s, size_t n)
 	free(g.c);
 }
 
+/* ---- the text with and without the cuts ---- */
+
+/* Selectors whose matches give their text, as in --select without
+ * --field: some can see script or style elements, some cannot. */
+static const char *const text_sels[] = {
+	"script", "style", "*", "[type]", "#a", ".a", "[type=a]",
+	"script[id~=a]", "[src]", "p", "div > *", "STYLE.b, [data-x=\"1\"]",
+	"head *", "style[media], script[type=\"text/x\"]", "[class~=b]",
+};
+#define NSEL (sizeof(text_sels) / sizeof(text_sels[0]))
+
+static struct sel_group sels[NSEL];
+static struct mkt_buf want_plain, want_main, want_sel[NSEL];
+static struct mkt_buf got_plain, got_main, got_sel[NSEL], cutbuf;
+
+/* NSEL selector groups, parsed once. */
+static void sels_init(void)
+{
+	static int done;
+	char e[256];
+	size_t i;
+
+	if (done)
+		return;
+	for (i = 0; i < NSEL; i++)
+		if (sel_parse(text_sels[i], &sels[i], e, sizeof(e)) < 0)
+			abort();
+	done = 1;
+}
+
+static const struct text_opts topts = { 1, "http://a/b/c", 0, NULL };
+
+/* The text of a match, after a separator, as join_match and emit_card
+ * take it. */
+static void sel_text(const GumboNode *el, void *arg)
+{
+	struct mkt_buf *b = arg;
+
+	mkt_buf_addc(b, '\x01');
+	text_of(el, &topts, b);
+}
+
+/* The texts of s[0..n): plain and main into plain and mainb (unless
+ * NULL), and that of the matches of selector i into sel[i] for i in
+ * [from, to). */
+static void texts(const char *s, size_t n, struct mkt_buf *plain,
+    struct mkt_buf *mainb, struct mkt_buf *sel, size_t from, size_t to)
+{
+	struct doc d;
+	size_t i;
+
+	if (doc_parse(&d, s, n) < 0)
+		abort();
+	if (plain) {
+		mkt_buf_reset(plain);
+		text_of(d.out->document, &topts, plain);
+		mkt_buf_reset(mainb);
+		main_text(d.out->document, &topts, mainb);
+	}
+	for (i = from; i < to; i++) {
+		mkt_buf_reset(&sel[i]);
+		sel_each(&sels[i], d.out->document, sel_text, &sel[i]);
+	}
+	doc_free(&d);
+}
+
+static int same(const struct mkt_buf *a, const struct mkt_buf *b)
+{
+	return a->len == b->len && (a->len == 0 || !memcmp(a->p, b->p, a->len));
+}
+
+/* s[0..n) less the cuts g, in cutbuf. */
+static void apply(const char *s, size_t n, const struct guard_cuts *g)
+{
+	mkt_buf_reset(&cutbuf);
+	if (mkt_buf_reserve(&cutbuf, n + 1) < 0)
+		abort();
+	cutbuf.len = guard_apply(cutbuf.p, s, n, g);
+}
+
+/* The texts with and without the cuts: plain and main with all of them,
+ * each selector's with those guard_keep_selectable() leaves it. */
+static void check_text(const char *s, size_t n)
+{
+	struct guard_cuts g = { 0 }, k = { 0 };
+	char e[256];
+	size_t i;
+
+	if (guard_scan(s, n, 64, &g, e, sizeof(e)) < 0 || g.n == 0 || g.oom) {
+		free(g.c);
+		return;
+	}
+	sels_init();
+	texts(s, n, &want_plain, &want_main, want_sel, 0, NSEL);
+	apply(s, n, &g);
+	texts(cutbuf.p, cutbuf.len, &got_plain, &got_main, got_sel, 0, NSEL);
+	if (!same(&want_plain, &got_plain) || !same(&want_main, &got_main))
+		abort();
+	if (!(k.c = malloc(g.n * sizeof(*k.c))))
+		abort();
+	for (i = 0; i < NSEL; i++) {
+		memcpy(k.c, g.c, g.n * sizeof(*k.c));
+		k.n = g.n;
+		guard_keep_selectable(&k, s, &sels[i]);
+		if (k.n < g.n) {
+			apply(s, n, &k);
+			texts(cutbuf.p, cutbuf.len, NULL, NULL, got_sel, i, i + 1);
+		}
+		if (!same(&want_sel[i], &got_sel[i]))
+			abort();
+	}
+	free(k.c);
+	free(g.c);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s, e[256];
@@ -223,6 +347,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_selector(s);
 	check_url(s, size);
 	check_guard(s, size);
+	check_text(s, size);
 	if (guard_scan(s, size, 64, NULL, e, sizeof(e)) < 0 && !e[0])
 		abort();
 	free(s);
