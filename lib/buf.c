@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "buf.h"
 
@@ -21,9 +22,23 @@ int mkt_buf_reserve(struct mkt_buf *b, size_t n)
 	cap = b->cap ? b->cap : 256;
 	while (cap < need)
 		cap *= 2;
-	p = realloc(b->p, cap);
-	if (p == NULL)
-		goto fail;
+	if (!b->wipe) {
+		p = realloc(b->p, cap);
+		if (p == NULL)
+			goto fail;
+	} else {
+		/* a copy of the bytes in place of realloc(), which may free
+		 * the old block with them still in it */
+		p = malloc(cap);
+		if (p == NULL)
+			goto fail;
+		p[0] = '\0';
+		if (b->cap) {
+			memcpy(p, b->p, b->len + 1);
+			explicit_bzero(b->p, b->cap);
+			free(b->p);
+		}
+	}
 	b->p = p;
 	b->cap = cap;
 	return 0;
@@ -55,8 +70,17 @@ int mkt_buf_printf(struct mkt_buf *b, const char *fmt, ...)
 	return 0;
 }
 
+void mkt_buf_wipe(struct mkt_buf *b)
+{
+	if (b->cap)
+		explicit_bzero(b->p, b->cap);
+	b->len = 0;
+}
+
 void mkt_buf_free(struct mkt_buf *b)
 {
+	if (b->wipe && b->cap)
+		explicit_bzero(b->p, b->cap);
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;

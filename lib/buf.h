@@ -12,9 +12,13 @@ struct mkt_buf {
 	size_t len;   /* bytes in use, not counting the NUL */
 	size_t cap;   /* bytes allocated */
 	int oom;      /* set once an allocation failed; later appends are no-ops */
+	int wipe;     /* the bytes may hold a secret: growing moves them to a
+	               * new block and clears the old one (realloc() would
+	               * leave a copy behind), and mkt_buf_free() clears the
+	               * block before freeing it */
 };
 
-#define MKT_BUF_INIT { NULL, 0, 0, 0 }
+#define MKT_BUF_INIT { NULL, 0, 0, 0, 0 }
 
 /* Make room for n more bytes (plus the NUL). Returns 0, or -1 and sets
  * b->oom when memory ran out. */
@@ -57,6 +61,12 @@ static inline void mkt_buf_reset(struct mkt_buf *b)
 		b->p[0] = '\0';
 }
 
+/* Clear the whole block, not only its length (explicit_bzero(), which
+ * the compiler keeps), and empty b; the block is kept for reuse. */
+void mkt_buf_wipe(struct mkt_buf *b);
+
+/* Free the block (cleared first when b->wipe is set) and empty b; b->wipe
+ * stays as it was. */
 void mkt_buf_free(struct mkt_buf *b);
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* test_buf.c -- growable buffers: appends, growth, printf, reset, and the
- * sticky out-of-memory state. */
+ * sticky out-of-memory state, and buffers that hold a secret. */
 #include <stdint.h>
 
 #include "buf.h"
@@ -72,5 +72,26 @@ int main(void)
 	CHECK_STR(b.p, "again");
 	mkt_buf_free(&b);
 	mkt_buf_free(&b);
+
+	/* a buffer that may hold a secret grows by copy and keeps its
+	 * contents; wiping clears every byte of the block and keeps it */
+	b.wipe = 1;
+	CHECK(mkt_buf_adds(&b, "key=") == 0 && b.cap == 256);
+	for (i = 0; i < 3; i++)
+		CHECK(mkt_buf_add(&b, big, sizeof(big)) == 0);
+	CHECK(b.len == 4 + 3 * sizeof(big) && b.p[b.len] == '\0');
+	CHECK(memcmp(b.p, "key=zz", 6) == 0 && b.p[b.len - 1] == 'z');
+	cap = b.cap;
+	mkt_buf_wipe(&b);
+	CHECK(b.len == 0 && b.cap == cap);
+	for (i = 0; i < cap && b.p[i] == 0; i++)
+		;
+	CHECK(i == cap);
+	CHECK(mkt_buf_adds(&b, "again") == 0);
+	CHECK_STR(b.p, "again");
+	mkt_buf_free(&b);
+	CHECK(b.p == NULL && b.cap == 0 && b.wipe == 1);
+	mkt_buf_wipe(&b); /* fine on an empty buffer */
+	CHECK(b.len == 0);
 	UNIT_END();
 }

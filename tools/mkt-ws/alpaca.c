@@ -58,17 +58,17 @@ static void alpaca_open(struct ws *s)
 		ws_auth_failed(s, m, sizeof(m) - 1);
 		return;
 	}
-	/* built where growing leaves no copy of the keys behind, and wiped
-	 * once queued (ws_send() wipes its own copy) */
+	/* built in tmp2, which grows leaving no copy of the keys behind, and
+	 * wiped once queued (ws_send() wipes its own copy) */
 	struct mkt_buf *b = &s->tmp2;
-	ws_wipe(b);
-	ws_secret_adds(b, "{\"action\":\"auth\",\"key\":\"");
-	ws_secret_body(b, id);
-	ws_secret_adds(b, "\",\"secret\":\"");
-	ws_secret_body(b, sec);
-	ws_secret_adds(b, "\"}");
+	mkt_buf_wipe(b);
+	mkt_buf_adds(b, "{\"action\":\"auth\",\"key\":\"");
+	ws_json_body(b, id);
+	mkt_buf_adds(b, "\",\"secret\":\"");
+	ws_json_body(b, sec);
+	mkt_buf_adds(b, "\"}");
 	ws_send(s, b->p, b->len, 1);
-	ws_wipe(b);
+	mkt_buf_wipe(b);
 }
 
 static void alpaca_subscribe(struct ws *s)

@@ -7,10 +7,10 @@
  *
  * A --send message may name environment variables as ${NAME} (a key,
  * say): they are expanded when the message is sent, on every connect,
- * into a buffer that grows without leaving copies behind (secret.c) and
- * is wiped once the message is queued; the queue wipes its own copy in
- * turn (see ws_send()). -v shows the message as given, with its
- * ${NAME}s. */
+ * into a buffer that grows without leaving copies behind (tmp2, its
+ * wipe flag set) and is wiped once the message is queued; the queue
+ * wipes its own copy in turn (see ws_send()). -v shows the message as
+ * given, with its ${NAME}s. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,18 +34,18 @@ int ws_expand(struct mkt_buf *out, const char *tmpl, int *nvars, char *err,
 	while (*p) {
 		const char *d = strchr(p, '$');
 		if (!d) {
-			ws_secret_adds(out, p);
+			mkt_buf_adds(out, p);
 			break;
 		}
-		ws_secret_add(out, p, (size_t)(d - p));
+		mkt_buf_add(out, p, (size_t)(d - p));
 		if (d[1] == '$' && d[2] == '{') {
 			/* "$${": a literal "${" */
-			ws_secret_add(out, "${", 2);
+			mkt_buf_add(out, "${", 2);
 			p = d + 3;
 			continue;
 		}
 		if (d[1] != '{') {
-			ws_secret_add(out, "$", 1);
+			mkt_buf_add(out, "$", 1);
 			p = d + 1;
 			continue;
 		}
@@ -71,7 +71,7 @@ int ws_expand(struct mkt_buf *out, const char *tmpl, int *nvars, char *err,
 			snprintf(err, errsize, "%s is not set", name);
 			return -2;
 		}
-		ws_secret_body(out, v);
+		ws_json_body(out, v);
 		(*nvars)++;
 		p = e + 1;
 	}
@@ -88,7 +88,7 @@ static void generic_open(struct ws *s)
 	char e[200];
 	int nvars;
 	for (size_t i = 0; i < s->nsends; i++) {
-		ws_wipe(b);
+		mkt_buf_wipe(b);
 		if (ws_expand(b, s->sends[i], &nvars, e, sizeof(e)) < 0) {
 			/* checked at startup: the environment does not change */
 			ws_fatal(s, e, strlen(e));
@@ -99,7 +99,7 @@ static void generic_open(struct ws *s)
 		else
 			ws_send(s, b->p, b->len, 0);
 	}
-	ws_wipe(b);
+	mkt_buf_wipe(b);
 }
 
 static void generic_frame(struct ws *s, const char *text, size_t len)

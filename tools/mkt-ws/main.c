@@ -214,8 +214,8 @@ static struct {
 	/* the connection: WebSocket over TLS (when wss) over lws's raw socket */
 	struct wsp proto;
 	struct tlsc *tls;          /* NULL for ws:// */
-	struct mkt_buf tx;         /* bytes for the socket, after LWS_PRE */
-	int tx_secret;             /* tx holds a secret frame (ws://) */
+	struct mkt_buf tx;         /* bytes for the socket, after LWS_PRE;
+	                            * tx.wipe: it holds a secret frame (ws://) */
 	struct mkt_buf fr;         /* one outgoing frame being built */
 	int64_t conn_at;           /* when the attempt began */
 	int sent_close;            /* our close frame is queued */
@@ -254,13 +254,16 @@ static void queue_msg(const char *msg, size_t len, int secret,
 		if (!nw)
 			err(MKT_EXIT_FAIL, NULL);
 		S.qshown = nw;
-		for (size_t i = S.qcap; i < nc; i++)
+		/* any message may be one that holds a secret */
+		for (size_t i = S.qcap; i < nc; i++) {
 			S.q[i] = (struct mkt_buf)MKT_BUF_INIT;
+			S.q[i].wipe = 1;
+		}
 		S.qcap = nc;
 	}
 	struct mkt_buf *b = &S.q[S.qn];
 	mkt_buf_reset(b);
-	if ((secret ? ws_secret_add(b, msg, len) : mkt_buf_add(b, msg, len)) < 0)
+	if (mkt_buf_add(b, msg, len) < 0)
 		err(MKT_EXIT_FAIL, NULL);
 	S.qsecret[S.qn] = (unsigned char)secret;
 	S.qshown[S.qn] = shown;
@@ -275,7 +278,7 @@ static void queue_drop(void)
 {
 	for (size_t i = 0; i < S.qn; i++)
 		if (S.qsecret[i])
-			ws_wipe(&S.q[i]);
+			mkt_buf_wipe(&S.q[i]);
 	S.qn = S.qhead = 0;
 }
 
@@ -1141,9 +1144,10 @@ static void schedule_reconnect(const char *why)
  * lws_write(); wiped first if they held a secret frame. */
 static void tx_reset(void)
 {
-	if (S.tx_secret)
-		ws_wipe(&S.tx);
-	S.tx_secret = 0;
+	if (S.tx.wipe) {
+		mkt_buf_wipe(&S.tx);
+		S.tx.wipe = 0;
+	}
 	mkt_buf_reset(&S.tx);
 	if (mkt_buf_reserve(&S.tx, LWS_PRE + 4096) < 0)
 		errx(MKT_EXIT_FAIL, "out of memory");
@@ -1154,17 +1158,16 @@ static void tx_reset(void)
 /* Queue bytes for the socket (encrypted first on a TLS connection) and
  * ask for a chance to write them. secret: p is a frame that holds a
  * secret; on ws://, where it goes into tx as it is (masking hides
- * nothing: the mask is in the frame), tx then grows as a secret buffer
- * and is wiped when it is next emptied. */
+ * nothing: the mask is in the frame), tx.wipe is set: tx grows leaving
+ * no copy behind and is wiped when it is next emptied. */
 static void tx_add(const void *p, size_t n, int secret)
 {
 	int r;
 	if (S.tls) {
 		r = tlsc_write(S.tls, p, n, &S.tx);
-	} else if (secret || S.tx_secret) {
-		r = ws_secret_add(&S.tx, p, n);
-		S.tx_secret = 1;
 	} else {
+		if (secret)
+			S.tx.wipe = 1;
 		r = mkt_buf_add(&S.tx, p, n);
 	}
 	if (r < 0 || S.tx.oom)
@@ -1174,8 +1177,8 @@ static void tx_add(const void *p, size_t n, int secret)
 }
 
 /* Queue one masked frame. A frame that held a secret is wiped from the
- * scratch buffer once it is queued. (wsp_frame() makes room for the
- * payload before writing it: fr never grows with a secret in it.) */
+ * scratch buffer once it is queued (fr.wipe is set: it grows leaving no
+ * copy behind). */
 static void send_frame(int op, const void *p, size_t n, int secret)
 {
 	mkt_buf_reset(&S.fr);
@@ -1183,7 +1186,7 @@ static void send_frame(int op, const void *p, size_t n, int secret)
 		errx(MKT_EXIT_FAIL, "cannot build a frame");
 	tx_add(S.fr.p, S.fr.len, secret);
 	if (secret)
-		ws_wipe(&S.fr);
+		mkt_buf_wipe(&S.fr);
 }
 
 /* Queue a close frame with status code (once per connection). */
@@ -1490,7 +1493,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 			send_frame(WSP_TEXT, b->p, b->len, secret);
 			/* a message that held a secret does not stay here */
 			if (secret)
-				ws_wipe(b);
+				mkt_buf_wipe(b);
 			S.qhead++;
 		}
 		if (S.tx.len > LWS_PRE) {
@@ -1677,6 +1680,9 @@ int main(int argc, char **argv)
 	struct ws *ws = &S.ws;
 	char e[256];
 	int c;
+	/* the buffers a key passes through grow leaving no copy behind */
+	ws->tmp2.wipe = 1;
+	S.fr.wipe = 1;
 	while ((c = getopt_long(argc, argv, "p:s:c:n:d:uqvhV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
@@ -1784,8 +1790,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ws->nsends; i++) {
 		/* every ${NAME} of --send must be set before connecting */
 		struct mkt_buf t = MKT_BUF_INIT;
+		t.wipe = 1;
 		int nvars, r = ws_expand(&t, ws->sends[i], &nvars, e, sizeof(e));
-		ws_wipe(&t);
 		mkt_buf_free(&t);
 		if (r == -1) {
 			warnx("--send: %s", e);
@@ -1900,8 +1906,8 @@ int main(int argc, char **argv)
 	/* what is left of a key in our buffers: messages never sent, a frame
 	 * never written */
 	queue_drop();
-	if (S.tx_secret)
-		ws_wipe(&S.tx);
+	if (S.tx.wipe)
+		mkt_buf_wipe(&S.tx);
 	int werr = out_finish();
 	if (werr && werr != EPIPE && !io_failed) {
 		errno = werr;

@@ -51,15 +51,15 @@ static void massive_open(struct ws *s)
 		ws_auth_failed(s, m, sizeof(m) - 1);
 		return;
 	}
-	/* built where growing leaves no copy of the key behind, and wiped
-	 * once queued (ws_send() wipes its own copy) */
+	/* built in tmp2, which grows leaving no copy of the key behind, and
+	 * wiped once queued (ws_send() wipes its own copy) */
 	struct mkt_buf *b = &s->tmp2;
-	ws_wipe(b);
-	ws_secret_adds(b, "{\"action\":\"auth\",\"params\":\"");
-	ws_secret_body(b, key);
-	ws_secret_adds(b, "\"}");
+	mkt_buf_wipe(b);
+	mkt_buf_adds(b, "{\"action\":\"auth\",\"params\":\"");
+	ws_json_body(b, key);
+	mkt_buf_adds(b, "\"}");
 	ws_send(s, b->p, b->len, 1);
-	ws_wipe(b);
+	mkt_buf_wipe(b);
 }
 
 /* The subscription: every channel prefix with every symbol. */

@@ -57,13 +57,13 @@ struct ws {
 	int closed_bars_only;      /* bars: only closed (final) ones */
 	/* scratch the presets may use, reused across frames */
 	struct mkt_jobj o, o2, o3;
-	struct mkt_buf tmp, tmp2;
+	struct mkt_buf tmp, tmp2; /* tmp2.wipe is set: keys are built in it */
 	void *priv;                /* the preset's own state */
 };
 
 /* Queue one text message for the current connection (sent in order as
  * the socket allows); msg is copied. A secret message is never echoed
- * with -v, and its copy is wiped (see ws_wipe()) once it has been framed
+ * with -v, and its copy is wiped (mkt_buf_wipe()) once it has been framed
  * for the socket, or when its connection ends before it was sent, and
  * at exit. The caller wipes msg. */
 void ws_send(struct ws *s, const char *msg, size_t len, int secret);
@@ -96,32 +96,13 @@ void ws_note(struct ws *s, const char *what, const char *msg, size_t len);
  * is missing when required). */
 const char *ws_env(const char *name);
 
-/* ---- buffers that hold a secret (secret.c) ----
- *
- * A buffer that holds a key, or a message built from one, grows only
- * through these: its contents move to a new block and the old block is
- * wiped before it is freed (realloc() would leave a copy behind). Once
- * the buffer has only text without a secret, or is empty, the usual
- * mkt_buf_* calls may grow it again. */
-
-/* Room for n more bytes (plus the NUL). 0, or -1 (out of memory: b->oom
- * is set). */
-int ws_secret_reserve(struct mkt_buf *b, size_t n);
-/* Append n bytes of p, or the string str, or str as the body of a JSON
- * string (as ws_json_body()). 0 or -1 (out of memory). */
-int ws_secret_add(struct mkt_buf *b, const char *p, size_t n);
-int ws_secret_adds(struct mkt_buf *b, const char *str);
-int ws_secret_body(struct mkt_buf *b, const char *str);
-/* Clear all of b's block (not only its length) and empty it; the block
- * is kept for reuse. */
-void ws_wipe(struct mkt_buf *b);
-
 /* Expand the ${NAME} references of a --send message tmpl from the
  * environment into out (appended), each value written as the body of a
  * JSON string (quotes, backslashes and control bytes escaped); "$${"
  * stands for a literal "${". *nvars gets the number of references. out
- * grows as a secret buffer does (ws_secret_reserve()): the caller wipes
- * it with ws_wipe() when done, on error too.
+ * should have out->wipe set (it grows leaving no copy of a value behind);
+ * the caller wipes it with mkt_buf_wipe() or mkt_buf_free() when done, on
+ * error too.
  * 0, -1 when tmpl is malformed (an unclosed "${" or a bad name) or -2
  * when a variable is unset or empty; err says which. */
 int ws_expand(struct mkt_buf *out, const char *tmpl, int *nvars, char *err,
