@@ -557,13 +557,17 @@ static void parse_field(const char *arg)
 		for (k = 0; at[k]; k++) {
 			char c = at[k];
 			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == ':'))
-				errx(2, "--field %s: bad attribute name '%s'", f->name, at);
+			    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == ':')) {
+				snprintf(e, sizeof(e), "bad attribute name '%.200s'", at);
+				goto bad;
+			}
 			if (c >= 'A' && c <= 'Z')
 				at[k] = (char)(c + 32);
 		}
-		if (!*at)
-			errx(2, "--field %s: attribute name missing after '@'", f->name);
+		if (!*at) {
+			snprintf(e, sizeof(e), "attribute name missing after '@'");
+			goto bad;
+		}
 		if (!(f->attr = strdup(at)))
 			err(1, "strdup");
 	}
@@ -571,10 +575,15 @@ static void parse_field(const char *arg)
 		;
 	if (spec[i]) {
 		if (sel_parse(spec, &f->sel, e, sizeof(e)) < 0)
-			errx(2, "--field %s: %s", f->name, e);
+			goto bad;
 		f->has_sel = 1;
 	}
 	free(spec);
+	return;
+bad:
+	/* spec freed first: a leak checker sees no block lost at exit */
+	free(spec);
+	errx(2, "--field %s: %s", f->name, e);
 }
 
 /* Fill text_sel from the settings. */
