@@ -515,6 +515,23 @@ void guard_keep_selectable(struct guard_cuts *cuts, const char *s,
 	cuts->n = kept;
 }
 
+/* An end tag of hash h closes the nearest open element of that name above
+ * floor, if one is within GUARD_LOOKBACK levels, and everything open
+ * inside it: *depth drops to below it. Returns whether one was found. */
+static int close_to(const uint32_t *stack, size_t *depth, size_t floor,
+    uint32_t h)
+{
+	size_t k;
+
+	for (k = *depth; k > floor && *depth - k < GUARD_LOOKBACK; k--) {
+		if (stack[k - 1] == h) {
+			*depth = k - 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int guard_scan(const char *s, size_t n, int max_depth,
     struct guard_cuts *cuts, char *err, size_t errsize)
 {
@@ -559,7 +576,6 @@ int guard_scan(const char *s, size_t n, int max_depth,
 			const char *e = memchr(s + i, '>', n - i);
 			i = e ? (size_t)(e - s) + 1 : n;
 		} else if (s[i] == '/') {
-			size_t k;
 			uint32_t h;
 			int pure, found;
 			if (i + 1 >= n)
@@ -585,23 +601,11 @@ int guard_scan(const char *s, size_t n, int max_depth,
 				}
 				if (kind & K_SELECT_UNSURE)
 					nocut = 1;
-				for (k = depth; k > select && depth - k < GUARD_LOOKBACK; k--) {
-					if (stack[k - 1] == h) {
-						depth = k - 1;
-						break;
-					}
-				}
+				close_to(stack, &depth, select, h);
 				continue;
 			}
 			pure = foreign && !integ && !broke_out;
-			found = 0;
-			for (k = depth; k > 0 && depth - k < GUARD_LOOKBACK; k--) {
-				if (stack[k - 1] == h) {
-					depth = k - 1;
-					found = 1;
-					break;
-				}
-			}
+			found = close_to(stack, &depth, 0, h);
 			/* in SVG or MathML an end tag of none of their open
 			 * elements is read as HTML, which may close them or not */
 			if (pure && (!found || depth + 1 < foreign))

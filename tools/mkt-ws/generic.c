@@ -45,7 +45,7 @@ int ws_expand(struct mkt_buf *out, const char *tmpl, int *nvars, char *err,
 			continue;
 		}
 		if (d[1] != '{') {
-			mkt_buf_add(out, "$", 1);
+			mkt_buf_addc(out, '$');
 			p = d + 1;
 			continue;
 		}
